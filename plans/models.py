@@ -1,0 +1,469 @@
+"""Jurisdictions, plans, milestones, progress updates and the sources behind them."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govtracker.text import localized, script
+
+
+def today() -> datetime.date:
+    """Today in the site's time zone (Asia/Shanghai), the default as-of date."""
+    return timezone.localdate()
+
+
+class Source(models.Model):
+    """A citation: every figure on a public page can be traced to one."""
+
+    title = models.CharField(_("title"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    citation = models.TextField(
+        _("citation"),
+        blank=True,
+        help_text=_("Where in the document the fact is found, or a full reference for print."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return localized(self.title, self.title_en)
+
+
+class JurisdictionQuerySet(models.QuerySet):
+    def at_level(self, level: str) -> "JurisdictionQuerySet":
+        return self.filter(level=level)
+
+    def provincial(self) -> "JurisdictionQuerySet":
+        return self.filter(level=Jurisdiction.Level.PROVINCIAL)
+
+    def within(self, jurisdiction: "Jurisdiction") -> "JurisdictionQuerySet":
+        """The jurisdiction itself and those directly under it."""
+        return self.filter(Q(pk=jurisdiction.pk) | Q(parent=jurisdiction))
+
+
+class Jurisdiction(models.Model):
+    """A government: the nation, a province, a key city, a prefecture or a county."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        PROVINCIAL = "provincial", _("provincial-level")
+        KEY_CITY = "key_city", _("key city")
+        PREFECTURE = "prefecture", _("prefecture-level")
+        COUNTY = "county", _("county-level")
+
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Administrative-division code (GB/T 2260), e.g. 340000 for Anhui."),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=100)
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    objects = JurisdictionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="jurisdiction_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (names are entered in all three)."""
+        return {"en": self.name_en, "hans": self.name_zh_hans}.get(script(), self.name_zh_hant)
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:jurisdiction-detail", args=[self.code])
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A jurisdiction cannot be its own parent.")})
+
+
+class PlanQuerySet(models.QuerySet):
+    def in_jurisdiction(self, jurisdiction: Jurisdiction) -> "PlanQuerySet":
+        return self.filter(jurisdiction=jurisdiction)
+
+    def issued_between(self, start: datetime.date, end: datetime.date) -> "PlanQuerySet":
+        return self.filter(issued_on__range=(start, end))
+
+    def for_list(self) -> "PlanQuerySet":
+        """What a list of plans shows, in one query."""
+        return self.select_related("jurisdiction").annotate(
+            milestone_count=models.Count("milestones", distinct=True)
+        )
+
+
+class Plan(models.Model):
+    """A policy document that promises something: a plan, programme, work points, opinion."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("plan (規劃)")
+        PROGRAMME = "programme", _("programme (方案)")
+        WORK_POINTS = "work_points", _("work points (要點)")
+        OPINION = "opinion", _("opinion (意見)")
+
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, help_text=_("The plan's address in URLs.")
+    )
+    title = models.CharField(
+        _("title"), max_length=500, help_text=_("The title as issued, in Traditional Chinese.")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    issuing_body = models.CharField(_("issuing body"), max_length=300)
+    issuing_body_en = models.CharField(_("issuing body (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    issued_on = models.DateField(_("issued on"), db_index=True)
+    start_year = models.PositiveSmallIntegerField(_("first year of the period"))
+    end_year = models.PositiveSmallIntegerField(_("last year of the period"))
+    summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="plans", blank=True
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-issued_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="plan_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        return localized(self.title, self.title_en)
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if (
+            self.start_year is not None
+            and self.end_year is not None
+            and self.end_year < self.start_year
+        ):
+            raise ValidationError(
+                {"end_year": _("The period cannot end before it starts.")}
+            )
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def due_by(self, date: datetime.date) -> "MilestoneQuerySet":
+        return self.filter(deadline__lte=date)
+
+    def due_in_year(self, year: int) -> "MilestoneQuerySet":
+        return self.filter(deadline__year=year)
+
+    def in_jurisdiction(self, jurisdiction: Jurisdiction) -> "MilestoneQuerySet":
+        return self.filter(plan__jurisdiction=jurisdiction)
+
+    def top_level(self) -> "MilestoneQuerySet":
+        return self.filter(parent__isnull=True)
+
+
+class Milestone(models.Model):
+    """A target a plan sets: a statement with a start and a deadline."""
+
+    class Kind(models.TextChoices):
+        QUALITATIVE = "qualitative", _("qualitative (delivered or not)")
+        QUANTITATIVE = "quantitative", _("quantitative (a number to reach)")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent milestone"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("A milestone can be broken into sub-milestones; its progress is theirs."),
+    )
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order within the plan.")
+    )
+    statement = models.TextField(_("statement"), help_text=_("What the plan promises."))
+    statement_en = models.TextField(_("statement (English)"), blank=True)
+    start_date = models.DateField(
+        _("start date"),
+        blank=True,
+        help_text=_("When work starts; left empty, the plan's issue date."),
+    )
+    deadline = models.DateField(
+        _("deadline"), db_index=True, help_text=_('A date: "by end-2022" is 2022-12-31.')
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.QUALITATIVE
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Quantitative targets: the value when the plan started."),
+    )
+    target_value = models.DecimalField(
+        _("target value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Quantitative targets: the value to reach by the deadline."),
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=8,
+        decimal_places=3,
+        default=1,
+        help_text=_("The milestone's share in its plan's or parent's progress."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["plan_id", "position", "id"]
+        constraints = [
+            # A zero-length period has no expected progress to compare against.
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("start_date")), name="milestone_deadline_after_start"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="milestone_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="qualitative")
+                | (
+                    Q(baseline_value__isnull=False, target_value__isnull=False)
+                    & ~Q(baseline_value=F("target_value"))
+                ),
+                name="milestone_quantitative_has_distinct_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="milestone_not_own_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "position"])]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+    @property
+    def display_statement(self) -> str:
+        return localized(self.statement, self.statement_en)
+
+    @property
+    def is_increasing(self) -> bool | None:
+        """Direction of a quantitative target (None for qualitative ones)."""
+        if self.kind != self.Kind.QUANTITATIVE or self.target_value is None:
+            return None
+        return self.target_value > (self.baseline_value or 0)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#milestone-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date is None:
+            # In an admin inline the plan may not be saved yet, but it is attached.
+            plan = self.plan if (self.plan_id or Milestone.plan.is_cached(self)) else None
+            if plan is not None and plan.issued_on:
+                self.start_date = plan.issued_on
+        if self.start_date and self.deadline and self.deadline <= self.start_date:
+            errors["deadline"] = _("The deadline must be after the start date.")
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = _("The weight must be greater than zero.")
+        if self.kind == self.Kind.QUANTITATIVE:
+            if self.target_value is None:
+                errors["target_value"] = _("A quantitative milestone needs a target value.")
+            if self.baseline_value is None:
+                errors["baseline_value"] = _(
+                    "A quantitative milestone needs a baseline value (0 if it starts from nothing)."
+                )
+            elif self.target_value is not None and self.baseline_value == self.target_value:
+                errors["target_value"] = _("The target must differ from the baseline.")
+        if self.parent_id:
+            if self.pk and self.parent_id == self.pk:
+                errors["parent"] = _("A milestone cannot be its own parent.")
+            elif self.plan_id and self.parent.plan_id != self.plan_id:
+                errors["parent"] = _("The parent milestone must belong to the same plan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def published(self, on: datetime.date | None = None) -> "ProgressUpdateQuerySet":
+        """Updates the public may see: published on or before `on` (default today)."""
+        return self.filter(published_on__isnull=False, published_on__lte=on or today())
+
+    def as_of(self, date: datetime.date) -> "ProgressUpdateQuerySet":
+        """Updates that describe the state on or before `date`."""
+        return self.filter(as_of__lte=date)
+
+    def in_jurisdiction(self, jurisdiction: Jurisdiction) -> "ProgressUpdateQuerySet":
+        return self.filter(milestone__plan__jurisdiction=jurisdiction)
+
+    def for_timeline(self) -> "ProgressUpdateQuerySet":
+        return self.select_related("milestone__plan").prefetch_related("sources")
+
+
+class ProgressUpdate(models.Model):
+    """A dated, sourced report of how far a milestone has come."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="updates"
+    )
+    as_of = models.DateField(_("as of"), help_text=_("The date the reported state refers to."))
+    percent_complete = models.DecimalField(
+        _("percent complete"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Qualitative milestones: reported completion, 0 to 100."),
+    )
+    value = models.DecimalField(
+        _("reported value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Quantitative milestones: the value reached."),
+    )
+    delivered = models.BooleanField(
+        _("delivered"), default=False, help_text=_("The milestone is fully delivered.")
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    narrative_en = models.TextField(_("narrative (English)"), blank=True)
+    sources = models.ManyToManyField(
+        Source,
+        verbose_name=_("sources"),
+        related_name="updates",
+        help_text=_("At least one source: every reported figure must be traceable."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    published_on = models.DateField(
+        _("published on"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Empty: a draft. A future date schedules publication for that day."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=True)
+                | Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="update_percent_within_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__isnull=False)
+                | Q(value__isnull=False)
+                | Q(delivered=True),
+                name="update_reports_something",
+            ),
+        ]
+        indexes = [models.Index(fields=["milestone", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} @ {self.as_of}"
+
+    @property
+    def display_narrative(self) -> str:
+        return localized(self.narrative, self.narrative_en)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_on is not None and self.published_on <= today()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
+            errors["percent_complete"] = _("The percentage must be between 0 and 100.")
+        if self.percent_complete is None and self.value is None and not self.delivered:
+            errors["__all__"] = _(
+                "Report a percentage, a value, or mark the milestone delivered."
+            )
+        if self.milestone_id:
+            kind = self.milestone.kind
+            if kind == Milestone.Kind.QUANTITATIVE and self.percent_complete is not None:
+                errors["percent_complete"] = _(
+                    "This milestone is quantitative: report a value, not a percentage."
+                )
+            if kind == Milestone.Kind.QUALITATIVE and self.value is not None:
+                errors["value"] = _(
+                    "This milestone is qualitative: report a percentage, not a value."
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,152 @@
+"""Writes that touch several rows, each inside one transaction."""
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+from django.db import models, transaction
+
+from metrics.models import Indicator, Observation
+from plans import source_data
+from plans.models import Jurisdiction, Milestone, Plan, Source
+
+JURISDICTIONS_CSV = Path(__file__).resolve().parent / "data" / "jurisdictions.csv"
+
+
+def _upsert(
+    model: type[models.Model],
+    counts: Counter,
+    *,
+    lookup: dict,
+    values: dict,
+    update: bool,
+) -> models.Model:
+    """Create the row if it is missing; with `update`, bring its fields back to `values`.
+
+    A row that already holds `values` is never saved again, so a second run writes nothing
+    (not even a new `modified` timestamp). Without `update`, rows editors have corrected
+    are left as they are.
+    """
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        counts[f"{model._meta.model_name} created"] += 1
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if update and changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save()
+        counts[f"{model._meta.model_name} updated"] += 1
+    else:
+        counts[f"{model._meta.model_name} unchanged"] += 1
+    return obj
+
+
+@transaction.atomic
+def source_data_load(*, update: bool = False) -> Counter:
+    """Load the reference jurisdictions and every fact of the source document.
+
+    Idempotent: running it again creates nothing and changes nothing. Returns counts of
+    what was created, updated and left unchanged, per model.
+    """
+    counts: Counter = Counter()
+    _load_jurisdictions(counts, update=update)
+
+    report = _upsert(
+        Source,
+        counts,
+        lookup={"title": source_data.REPORT["title"]},
+        values={k: v for k, v in source_data.REPORT.items() if k != "title"},
+        update=update,
+    )
+    for plan_data in source_data.PLANS:
+        plan_data = dict(plan_data)
+        milestones = plan_data.pop("milestones")
+        jurisdiction = Jurisdiction.objects.get(code=plan_data.pop("jurisdiction"))
+        plan = _upsert(
+            Plan,
+            counts,
+            lookup={"slug": plan_data.pop("slug")},
+            values={**plan_data, "jurisdiction": jurisdiction},
+            update=update,
+        )
+        if not plan.sources.filter(pk=report.pk).exists():
+            plan.sources.add(report)
+        for position, milestone_data in enumerate(milestones, start=1):
+            values = {
+                "kind": Milestone.Kind.QUALITATIVE,
+                "start_date": plan.issued_on,
+                "baseline_value": None,
+                "target_value": None,
+                "unit": "",
+                **milestone_data,
+            }
+            _upsert(
+                Milestone,
+                counts,
+                lookup={"plan": plan, "position": position},
+                values=values,
+                update=update,
+            )
+
+    national = Jurisdiction.objects.get(code="CN")
+    for indicator_data in source_data.INDICATORS:
+        indicator_data = dict(indicator_data)
+        observation = dict(indicator_data.pop("observation"))
+        indicator = _upsert(
+            Indicator,
+            counts,
+            lookup={"slug": indicator_data.pop("slug")},
+            values=indicator_data,
+            update=update,
+        )
+        if not indicator.sources.filter(pk=report.pk).exists():
+            indicator.sources.add(report)
+        as_of = observation.pop("as_of")
+        # The percentage is derived from numerator and denominator in Observation.clean().
+        observation.setdefault("value", None)
+        obs = Observation(indicator=indicator, jurisdiction=national, as_of=as_of, source=report)
+        for name, value in observation.items():
+            setattr(obs, name, value)
+        obs.clean()
+        _upsert(
+            Observation,
+            counts,
+            lookup={"indicator": indicator, "jurisdiction": national, "as_of": as_of},
+            values={
+                "value": obs.value,
+                "numerator": obs.numerator,
+                "denominator": obs.denominator,
+                "source": report,
+            },
+            update=update,
+        )
+    return counts
+
+
+def _load_jurisdictions(counts: Counter, *, update: bool) -> None:
+    with JURISDICTIONS_CSV.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_code: dict[str, Jurisdiction] = {}
+    # The file lists parents before children, so each parent already exists.
+    for row in rows:
+        parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
+        if row["parent_code"] and parent is None:
+            parent = Jurisdiction.objects.get(code=row["parent_code"])
+        by_code[row["code"]] = _upsert(
+            Jurisdiction,
+            counts,
+            lookup={"code": row["code"]},
+            values={
+                "level": row["level"],
+                "parent": parent,
+                "name_zh_hant": row["name_zh_hant"],
+                "name_zh_hans": row["name_zh_hans"],
+                "name_en": row["name_en"],
+            },
+            update=update,
+        )

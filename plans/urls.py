@@ -1,0 +1,15 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("plans/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path(
+        "jurisdictions/<str:code>/",
+        views.JurisdictionDetailView.as_view(),
+        name="jurisdiction-detail",
+    ),
+]
