@@ -26,7 +26,7 @@ def to_simplified(text: str) -> str:
 
 
 def script(language: str | None = None) -> str:
-    """"en", "hans" or "hant": which of the three versions `language` (default: the
+    """ "en", "hans" or "hant": which of the three versions `language` (default: the
     active language) reads."""
     language = (language or get_language() or "zh-hant").lower()
     if language.startswith("en"):

@@ -68,6 +68,9 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:indicator-detail", args=[self.slug])
+
     @property
     def display_name(self) -> str:
         return localized(self.name, self.name_en)
@@ -80,9 +83,6 @@ class Indicator(models.Model):
     def is_share(self) -> bool:
         """A share bounded by 100% ("23 of 32 provinces")."""
         return self.unit == self.Unit.PERCENT
-
-    def get_absolute_url(self) -> str:
-        return reverse("metrics:indicator-detail", args=[self.slug])
 
     def clean(self) -> None:
         if self.denominator is not None and self.denominator <= 0:
@@ -119,9 +119,7 @@ class IndicatorTarget(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "jurisdiction", "due_on"], name="unique_indicator_target"
             ),
-            models.CheckConstraint(
-                condition=Q(value__gte=0), name="indicator_target_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="indicator_target_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source
@@ -10,6 +11,8 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["publisher"]
     search_fields = ["title", "title_en", "publisher", "citation", "url"]
     date_hierarchy = "published_on"
+    # A URL typed without a scheme is taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Jurisdiction)
@@ -50,7 +53,14 @@ class PlanAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "title_en", "slug", "jurisdiction", "kind"]}),
         (
             _("Issue and period"),
-            {"fields": ["issuing_body", "issuing_body_en", "issued_on", ("start_year", "end_year")]},
+            {
+                "fields": [
+                    "issuing_body",
+                    "issuing_body_en",
+                    "issued_on",
+                    ("start_year", "end_year"),
+                ]
+            },
         ),
         (_("Summary and sources"), {"fields": ["summary", "summary_en", "sources"]}),
     ]

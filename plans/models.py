@@ -103,13 +103,13 @@ class Jurisdiction(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("plans:jurisdiction-detail", args=[self.code])
+
     @property
     def name(self) -> str:
         """The name in the active language (names are entered in all three)."""
         return {"en": self.name_en, "hans": self.name_zh_hans}.get(script(), self.name_zh_hant)
-
-    def get_absolute_url(self) -> str:
-        return reverse("plans:jurisdiction-detail", args=[self.code])
 
     def clean(self) -> None:
         if self.parent_id and self.pk and self.parent_id == self.pk:
@@ -181,12 +181,12 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan-detail", args=[self.slug])
+
     @property
     def display_title(self) -> str:
         return localized(self.title, self.title_en)
-
-    def get_absolute_url(self) -> str:
-        return reverse("plans:plan-detail", args=[self.slug])
 
     def clean(self) -> None:
         if (
@@ -194,9 +194,7 @@ class Plan(models.Model):
             and self.end_year is not None
             and self.end_year < self.start_year
         ):
-            raise ValidationError(
-                {"end_year": _("The period cannot end before it starts.")}
-            )
+            raise ValidationError({"end_year": _("The period cannot end before it starts.")})
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -295,14 +293,15 @@ class Milestone(models.Model):
                 ),
                 name="milestone_quantitative_has_distinct_target",
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="milestone_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="milestone_not_own_parent"),
         ]
         indexes = [models.Index(fields=["plan", "position"])]
 
     def __str__(self) -> str:
         return self.statement[:80]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#milestone-{self.pk}"
 
     @property
     def display_statement(self) -> str:
@@ -314,9 +313,6 @@ class Milestone(models.Model):
         if self.kind != self.Kind.QUANTITATIVE or self.target_value is None:
             return None
         return self.target_value > (self.baseline_value or 0)
-
-    def get_absolute_url(self) -> str:
-        return f"{self.plan.get_absolute_url()}#milestone-{self.pk}"
 
     def clean(self) -> None:
         errors = {}
@@ -452,9 +448,7 @@ class ProgressUpdate(models.Model):
         if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
             errors["percent_complete"] = _("The percentage must be between 0 and 100.")
         if self.percent_complete is None and self.value is None and not self.delivered:
-            errors["__all__"] = _(
-                "Report a percentage, a value, or mark the milestone delivered."
-            )
+            errors["__all__"] = _("Report a percentage, a value, or mark the milestone delivered.")
         if self.milestone_id:
             kind = self.milestone.kind
             if kind == Milestone.Kind.QUANTITATIVE and self.percent_complete is not None:

@@ -197,7 +197,10 @@ PLANS = [
     },
 ]
 
-_PROVINCIAL = ("全國32個省級單位(31個省、自治區、直轄市及新疆生產建設兵團)", "the 32 provincial-level units")
+_PROVINCIAL = (
+    "全國32個省級單位(31個省、自治區、直轄市及新疆生產建設兵團)",
+    "the 32 provincial-level units",
+)
 _KEY_CITIES = ("全國32個重點城市(27個省會城市及5個計劃單列市)", "the 32 key cities")
 
 INDICATORS = [
@@ -271,8 +274,7 @@ INDICATORS = [
         "slug": "key-city-digital-government-plans",
         "name": "已出臺并公開數字政府建設相關規劃計劃、方案意見的重點城市",
         "name_en": (
-            "Key cities that issued and published digital-government plans, programmes or "
-            "opinions"
+            "Key cities that issued and published digital-government plans, programmes or opinions"
         ),
         "unit": "percent",
         "scope": _KEY_CITIES[0],

@@ -20,9 +20,7 @@ class PlanDetailView(DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return Plan.objects.select_related("jurisdiction").prefetch_related(
-            "sources", "milestones"
-        )
+        return Plan.objects.select_related("jurisdiction").prefetch_related("sources", "milestones")
 
 
 class JurisdictionDetailView(DetailView):
@@ -30,7 +28,9 @@ class JurisdictionDetailView(DetailView):
     context_object_name = "jurisdiction"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"])
+        return get_object_or_404(
+            Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,48 @@
+"""Settings come from the environment; production refuses to start without a secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(**env):
+    """Import the settings in a fresh interpreter with exactly `env` (plus PATH)."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='govtracker.settings'; "
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG, settings.LANGUAGE_CODE, "
+        "settings.TIME_ZONE, settings.USE_TZ, [c for c, _ in settings.LANGUAGES])"
+    )
+    clean_env = {"PATH": os.environ.get("PATH", ""), **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean_env, capture_output=True, text=True
+    )
+
+
+def test_embedded_default_is_sqlite_with_three_languages():
+    result = run_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.db.backends.sqlite3"
+    assert "True zh-hant Asia/Shanghai True ['zh-hant', 'zh-hans', 'en']" in result.stdout
+
+
+def test_database_url_selects_postgresql():
+    result = run_settings(DATABASE_URL="postgres://someone@db.invalid:5432/govtracker")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.db.backends.postgresql"
+
+
+def test_production_refuses_a_missing_secret_key():
+    result = run_settings(DEBUG="0", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_secret_key():
+    result = run_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="example.org")
+    assert result.returncode == 0, result.stderr
+    assert " False " in result.stdout
