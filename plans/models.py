@@ -125,8 +125,11 @@ class PlanQuerySet(models.QuerySet):
 
     def for_list(self) -> "PlanQuerySet":
         """What a list of plans shows, in one query."""
-        return self.select_related("jurisdiction").annotate(
-            milestone_count=models.Count("milestones", distinct=True)
+        # Aggregation drops Meta.ordering, so the order is restated for stable pages.
+        return (
+            self.select_related("jurisdiction")
+            .annotate(milestone_count=models.Count("milestones", distinct=True))
+            .order_by("-issued_on", "id")
         )
 
 
