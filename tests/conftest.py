@@ -7,3 +7,10 @@ from plans.services import source_data_load
 def source_data(db):
     """The shipped source data: 65 jurisdictions, 4 plans, 11 milestones, 7 observations."""
     source_data_load()
+
+
+@pytest.fixture(autouse=True)
+def _axes_off_unless_asked(request, settings):
+    """django-axes needs the request in every authenticate() call, which the test client's
+    login() does not pass; tests of the lockout itself enable it with the `axes` marker."""
+    settings.AXES_ENABLED = request.node.get_closest_marker("axes") is not None

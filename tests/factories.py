@@ -108,3 +108,22 @@ def make_target(*, indicator, jurisdiction, value, due_on, **kw):
         source=kw.pop("source", None) or make_source(),
         **kw,
     )
+
+
+def make_user(username: str | None = None, **kw):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username=username or f"fictional-user-{next(_seq)}",
+        password=kw.pop("password", "a-long-fictional-passphrase"),
+        **kw,
+    )
+
+
+def make_editor(*jurisdictions, user=None):
+    """A user who edits `jurisdictions` (with admin access and the editors' permissions)."""
+    from plans.services import editor_assign
+
+    user = user or make_user()
+    editor_assign(user=user, jurisdictions=jurisdictions)
+    return user
