@@ -11,6 +11,7 @@ importing user.
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
@@ -85,6 +86,20 @@ class EditorScopedResource(resources.ModelResource):
         report_skipped = True
         # Rows are saved one by one so that each gets its history record.
         use_bulk = False
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        # An empty spreadsheet cell is an empty text, as for CharFields (XLSX gives None).
+        if isinstance(django_field, models.TextField) and django_field.blank:
+            kwargs.update({"coerce_to_string": True, "allow_blank": True})
+        return kwargs
 
     def import_data(self, dataset, *args, **kwargs):
         # Whatever the caller asks, a file with any bad row writes nothing.
