@@ -32,7 +32,7 @@ class PlanDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         published = ProgressUpdate.objects.published().filter(milestone__plan=self.object)
         context["update_log"] = list(
-            published.select_related("milestone")
+            published.select_related("milestone__plan")
             .prefetch_related("sources")
             .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
         )
