@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +130,7 @@ class SpreadsheetAdmin(ImportExportModelAdmin):
             raise PermissionDenied
         formats = {fmt().get_extension(): fmt for fmt in self.formats}
         if extension not in formats:
-            raise PermissionDenied
+            raise Http404
         file_format = formats[extension]()
         resource = self.get_import_resource_classes(request)[0](user=request.user)
         dataset = resource.export(queryset=self.model._default_manager.none())

@@ -191,3 +191,14 @@ def test_plan_change_page_links_to_drafting(admin_client, plan_and_editor):
     plan, _ = plan_and_editor
     page = admin_client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
     assert reverse("admin:plans_plan_draft_milestones", args=[plan.pk]) in page
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans", "en"])
+def test_drafting_and_import_pages_open_in_every_language(admin_client, plan_and_editor, language):
+    plan, _ = plan_and_editor
+    url = f"/{language}/admin/plans/plan/{plan.pk}/draft-milestones/"
+    assert (
+        admin_client.post(url, {"text": "到2022年底,建成平臺。", "_read": "1"}).status_code == 200
+    )
+    assert admin_client.get(f"/{language}/admin/plans/plan/import/").status_code == 200
+    assert admin_client.get(f"/{language}/admin/plans/plan/{plan.pk}/history/").status_code == 200
