@@ -116,7 +116,11 @@ def test_indicator_denominator_positive_and_target_not_negative():
     assert_db_rejects(Indicator, i.pk, denominator=0)
     j = make_jurisdiction(level="national")
     t = IndicatorTarget.objects.create(
-        indicator=i, jurisdiction=j, value=80, due_on=datetime.date(2025, 12, 31), source=make_source()
+        indicator=i,
+        jurisdiction=j,
+        value=80,
+        due_on=datetime.date(2025, 12, 31),
+        source=make_source(),
     )
     assert_db_rejects(IndicatorTarget, t.pk, value=-1)
 
