@@ -9,10 +9,8 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    Exists,
     F,
     FloatField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -26,10 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from govtracker.db import ONE, ZERO, AsFloat, Clamp01, DateValue, DaysBetween
+from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
 from govtracker.text import localized, script
 from plans import progress as tracker
-from plans.expressions import OwnUpdateTerm
+from plans.expressions import ChildrenTerm, HasChildren, OwnUpdateTerm
 from plans.progress import Status
 
 
@@ -303,13 +301,15 @@ class MilestoneQuerySet(models.QuerySet):
         """
         as_of = as_of or today()
         tol = tracker.default_tolerance() if tolerance is None else float(tolerance)
-        leaf = _leaf_terms(as_of, include_unpublished)
-        parent = _parent_terms(leaf)
+        published_by = None if include_unpublished else today()
+        columns = (F("pk"), F("kind"), F("baseline_value"), F("target_value"))
+        leaf = {t: OwnUpdateTerm(t, as_of, published_by, *columns) for t in _TERMS}
+        parent = {t: ChildrenTerm(t, as_of, published_by, F("pk")) for t in _TERMS}
         expected = Clamp01(
             DaysBetween(DateValue(as_of), F("start_date"))
             / DaysBetween(F("deadline"), F("start_date"))
         )
-        has_children = Exists(Milestone.objects.filter(parent=OuterRef("pk")))
+        has_children = HasChildren(F("pk"))
 
         def either(name, output_field):
             return Case(
@@ -365,49 +365,7 @@ def _status_rules(terms: dict, expected, as_of: datetime.date, tol: float, when:
     ]
 
 
-def _parent_terms(leaf: dict) -> dict:
-    """A milestone's figures from its sub-milestones' own figures (one level deep):
-    weighted mean progress (NULL while no child has reported; an unreported child adds 0),
-    latest update, and the date the last child was achieved once all of them are."""
-    children = (
-        Milestone.objects.filter(parent=OuterRef("pk"))
-        .order_by()
-        .annotate(c_progress=leaf["progress"], c_latest=leaf["latest"], c_achieved=leaf["achieved"])
-        .values("parent")
-    )
-    weight = AsFloat(F("weight"))
-
-    def over_children(output_field, **annotations):
-        query = children
-        for name, aggregate in annotations.items():
-            query = query.annotate(**{name: aggregate})
-        return Subquery(query.values(name), output_field=output_field)
-
-    return {
-        # SUM skips NULLs: unreported children add 0 to the numerator, their weight still
-        # counts in the denominator, and no report at all gives NULL.
-        "progress": over_children(
-            FloatField(),
-            x=Sum(weight * F("c_progress"), output_field=FloatField())
-            / Sum(weight, output_field=FloatField()),
-        ),
-        "latest": over_children(DateField(), x=Max("c_latest")),
-        "achieved": over_children(
-            DateField(),
-            n_open=Count("pk", filter=Q(c_achieved__isnull=True)),
-            x=Case(When(n_open=0, then=Max("c_achieved")), default=None, output_field=DateField()),
-        ),
-    }
-
-
-def _leaf_terms(as_of: datetime.date, include_unpublished: bool) -> dict:
-    """A milestone's own figures from its own updates (`plans.expressions`)."""
-    published_by = None if include_unpublished else today()
-    columns = (F("pk"), F("kind"), F("baseline_value"), F("target_value"))
-    return {
-        term: OwnUpdateTerm(term, as_of, published_by, *columns)
-        for term in ("progress", "latest", "achieved")
-    }
+_TERMS = ("progress", "latest", "achieved")
 
 
 class Milestone(models.Model):
