@@ -61,8 +61,18 @@ def test_a_share_compares_the_gap_closed_not_the_growth_rate():
     assert share.method == "linear"
     assert share.ratio == pytest.approx(1.0, abs=1e-3)  # 731 of 1461 days
     assert share.status == IndicatorStatus.ON_TRACK
-    # A growth rate would call the same path behind: 1.5 vs 2.0 growth needs acceleration.
-    assert counts(50, 75, 100).status == IndicatorStatus.NEEDS_ACCELERATION
+    # A growth rate would overstate the pace (compounding from 75% towards a cap of 100%).
+    assert counts(50, 75, 100).ratio == pytest.approx(1.19, abs=0.01)
+    # 6 of 50 points in half the time: limited progress.
+    assert (
+        classify(
+            base=Point(BASE_ON, 50),
+            current=Point(NOW_ON, 56),
+            target=Point(TARGET_ON, 100),
+            share=True,
+        ).status
+        == IndicatorStatus.LIMITED_PROGRESS
+    )
 
 
 def test_without_a_target_only_the_trend():
