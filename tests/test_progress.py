@@ -286,3 +286,20 @@ def test_status_is_filterable_and_the_list_takes_one_query(django_assert_num_que
         with django_assert_num_queries(1):
             texts = [m.status_explanation for m in Milestone.objects.with_status(D(2022, 6, 1))]
         assert len(texts) == n
+
+
+@pytest.mark.django_db
+def test_sub_milestones_nest_one_level_only():
+    from django.core.exceptions import ValidationError
+
+    top = make_milestone()
+    child = make_milestone(plan=top.plan, parent=top)
+    grandchild = Milestone(
+        plan=top.plan, parent=child, statement="虛構", start_date=START, deadline=DEADLINE
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        grandchild.full_clean()
+    assert "parent" in excinfo.value.message_dict
+    top.parent = make_milestone(plan=top.plan)
+    with pytest.raises(ValidationError):
+        top.full_clean()
