@@ -103,6 +103,12 @@ DATABASES = {
     )
 }
 
+# PostgreSQL's JIT compiler spends seconds compiling the progress tracker's large status
+# expressions for queries that then run in milliseconds (a page of 50 plans: 72 s with JIT,
+# 1.3 s without, measured on 6,000 plans); the tracker's queries gain nothing from it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 # Redis when REDIS_URL is set (shared by every app server); local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
