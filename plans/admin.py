@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from govtracker.locking import OptimisticLockAdminMixin
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source
 
 
@@ -24,7 +25,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class MilestoneInline(admin.StackedInline):
+class MilestoneInline(OptimisticLockAdminMixin, admin.StackedInline):
     model = Milestone
     extra = 0
     fields = [
@@ -40,7 +41,7 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
     list_display = ["title", "jurisdiction", "kind", "issued_on", "start_year", "end_year"]
     list_filter = ["kind", "jurisdiction__level", "issued_on"]
     list_select_related = ["jurisdiction"]
@@ -66,7 +67,7 @@ class PlanAdmin(admin.ModelAdmin):
     ]
 
 
-class ProgressUpdateInline(admin.StackedInline):
+class ProgressUpdateInline(OptimisticLockAdminMixin, admin.StackedInline):
     model = ProgressUpdate
     extra = 0
     fields = [
@@ -80,7 +81,7 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "kind", "start_date", "deadline", "weight"]
     list_filter = ["kind", "deadline", "plan__jurisdiction__level"]
     list_select_related = ["plan"]
@@ -102,7 +103,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(OptimisticLockAdminMixin, admin.ModelAdmin):
     list_display = [
         "milestone",
         "as_of",

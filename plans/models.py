@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from govtracker.locking import VersionedModel
 from govtracker.text import localized, script
 
 
@@ -133,7 +134,7 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
-class Plan(models.Model):
+class Plan(VersionedModel):
     """A policy document that promises something: a plan, programme, work points, opinion."""
 
     class Kind(models.TextChoices):
@@ -214,7 +215,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel):
     """A target a plan sets: a statement with a start and a deadline."""
 
     class Kind(models.TextChoices):
@@ -362,7 +363,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.select_related("milestone__plan").prefetch_related("sources")
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(VersionedModel):
     """A dated, sourced report of how far a milestone has come."""
 
     milestone = models.ForeignKey(
