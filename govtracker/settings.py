@@ -223,8 +223,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-if not DEBUG:
+if SECURE_SSL_REDIRECT:
+    # Served over HTTPS only: have browsers fetch any stray http:// resource over HTTPS.
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
+# Where to report a vulnerability (served as /.well-known/security.txt; SECURITY.md).
+SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "")
+SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 
 # Where collectstatic puts the files whitenoise serves (a writable folder in production).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", STATIC_ROOT))

@@ -166,3 +166,16 @@ def test_a_page_that_uses_the_nonce_gets_it_in_its_policy(rf):
     response = CSPMiddleware(view)(rf.get("/"))
     nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_security_txt_names_the_contact_when_one_is_configured(client):
+    with override_settings(SECURITY_CONTACT=""):
+        assert client.get("/.well-known/security.txt").status_code == 404
+    with override_settings(SECURITY_CONTACT="mailto:security@example.org"):
+        response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Contact: mailto:security@example.org\n" in body
+    assert re.search(r"^Expires: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", body, re.M)
