@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
+from govtracker.locking import VersionedModel
 from govtracker.text import localized, script
 from plans import progress as tracker
 from plans.expressions import ChildrenTerm, HasChildren, OwnUpdateTerm
@@ -229,7 +230,7 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
-class Plan(models.Model):
+class Plan(VersionedModel):
     """A policy document that promises something: a plan, programme, work points, opinion."""
 
     class Kind(models.TextChoices):
@@ -404,7 +405,7 @@ def _status_rules(terms: dict, expected, as_of: datetime.date, tol: float, when:
 _TERMS = ("progress", "latest", "achieved")
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel):
     """A target a plan sets: a statement with a start and a deadline."""
 
     class Kind(models.TextChoices):
@@ -628,7 +629,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.select_related("milestone__plan").prefetch_related("sources")
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(VersionedModel):
     """A dated, sourced report of how far a milestone has come."""
 
     class State(models.TextChoices):
