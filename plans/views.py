@@ -1,39 +1,462 @@
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+"""The public pages: home, plans, plan, jurisdiction, deadline year, about.
 
-from plans.models import Jurisdiction, Plan
+Every page gets its rows from a bounded number of queries whatever the data size (each
+list is paginated, each roll-up is one grouped query), and every status is computed as of
+a date: today, or the `?as_of=YYYY-MM-DD` a visitor asks for.
+"""
+
+import csv
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from plans import source_data, tilemap
+from plans.filters import YEARS, PlanFilter
+from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, today
+from plans.progress import Status
+
+PAGE_SIZE = 25
+HOME_ROWS = 8
+TIMELINE_ROWS = 100
+
+DELIVERED = {Status.ACHIEVED, Status.ACHIEVED_LATE}
+# Milestones whose deadline has passed, by how they ended (or did not).
+DUE = {Status.ACHIEVED, Status.ACHIEVED_LATE, Status.MISSED, Status.OVERDUE_UNREPORTED}
 
 
-class HomeView(ListView):
-    """The front page: every plan with its jurisdiction and number of milestones."""
+class BadQuery(Exception):
+    """A query parameter the page cannot use: answered with a 400 page, never a 500."""
+
+
+def parse_as_of(request) -> datetime.date:
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return today()
+    try:
+        as_of = datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadQuery(_("“as_of” must be a date written YYYY-MM-DD, e.g. 2022-12-31.")) from None
+    if not YEARS[0] <= as_of.year <= YEARS[1]:
+        raise BadQuery(
+            _("“as_of” must be a date between %(first)s and %(last)s.")
+            % {"first": YEARS[0], "last": YEARS[1]}
+        )
+    return as_of
+
+
+def parse_status(request) -> str:
+    value = request.GET.get("status", "")
+    if value and value not in Status.values:
+        raise BadQuery(_("Unknown status “%(status)s”.") % {"status": value[:40]})
+    return value
+
+
+class BadQueryMixin:
+    """Turns a BadQuery raised while answering into a 400 page in the visitor's language."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except BadQuery as error:
+            return render(request, "400.html", {"message": str(error)}, status=400)
+
+
+@dataclass
+class Scorecard:
+    """Milestones counted by status: the unit of every roll-up on the site."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, milestones) -> "Scorecard":
+        """One grouped query over `milestones` (a `with_status()` QuerySet)."""
+        rows = milestones.order_by().values("status").annotate(n=Count("pk"))
+        return cls({row["status"]: row["n"] for row in rows})
+
+    @classmethod
+    def of_rows(cls, milestones) -> "Scorecard":
+        """The same from milestones already loaded (no query)."""
+        counts: dict[str, int] = defaultdict(int)
+        for milestone in milestones:
+            counts[milestone.status] += 1
+        return cls(dict(counts))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def due(self) -> int:
+        return sum(self.counts.get(status, 0) for status in DUE)
+
+    @property
+    def delivered(self) -> int:
+        return sum(self.counts.get(status, 0) for status in DELIVERED)
+
+    @property
+    def delivered_percent(self) -> int | None:
+        return round(100 * self.delivered / self.due) if self.due else None
+
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        """(status value, translated label, count) for every status, in the tracker's order."""
+        return [(status.value, status.label, self.counts.get(status, 0)) for status in Status]
+
+
+def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    """Stream a CSV file row by row, so a list of any length costs constant memory."""
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read UTF-8
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else str(round(value * 100))
+
+
+def status_counts_for_plans(plan_ids, as_of) -> dict[int, Scorecard]:
+    """Scorecards of a page of plans, in one grouped query."""
+    rows = (
+        Milestone.objects.with_status(as_of)
+        .filter(plan_id__in=plan_ids)
+        .order_by()
+        .values("plan_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    cards: dict[int, Scorecard] = defaultdict(Scorecard)
+    for row in rows:
+        cards[row["plan_id"]].counts[row["status"]] = row["n"]
+    return cards
+
+
+class HomeView(TemplateView):
+    """The national scorecard, deadlines coming and just passed, the latest updates, the map."""
 
     template_name = "plans/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        as_of = today()
+        milestones = Milestone.objects.with_status(as_of)
+        listed = milestones.select_related("plan__jurisdiction")
+        context.update(
+            as_of=as_of,
+            scorecard=Scorecard.of(milestones),
+            upcoming=listed.filter(deadline__gte=as_of).order_by("deadline", "id")[:HOME_ROWS],
+            passed=listed.filter(deadline__lt=as_of).order_by("-deadline", "-id")[:HOME_ROWS],
+            updates=ProgressUpdate.objects.published()
+            .for_timeline()
+            .select_related("milestone__plan__jurisdiction")
+            .order_by("-published_on", "-id")[:HOME_ROWS],
+            tiles=self.tiles(milestones),
+            tile_size=tilemap.TILE - tilemap.GAP,
+            map_width=tilemap.COLUMNS * tilemap.TILE,
+            map_height=tilemap.ROWS * tilemap.TILE,
+            bands=tilemap.BANDS,
+            no_data=tilemap.NO_DATA,
+        )
+        return context
+
+    def tiles(self, milestones):
+        """Each provincial unit's due milestones, its own plans' and its key cities'."""
+        as_of = today()
+        rows = (
+            milestones.filter(deadline__lt=as_of)
+            .order_by()
+            .values("plan__jurisdiction__code", "plan__jurisdiction__parent__code", "status")
+            .annotate(n=Count("pk"))
+        )
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for row in rows:
+            for code in (row["plan__jurisdiction__code"], row["plan__jurisdiction__parent__code"]):
+                if code in tilemap.LAYOUT:
+                    counts[code][0] += row["n"]
+                    if row["status"] in DELIVERED:
+                        counts[code][1] += row["n"]
+        units = Jurisdiction.objects.provincial().order_by("code")
+        return tilemap.tiles(units, {code: tuple(pair) for code, pair in counts.items()})
+
+
+class PlanListView(BadQueryMixin, ListView):
+    """Every plan, filtered by PlanFilter (the API's FilterSet), sorted and paginated."""
+
+    template_name = "plans/plan_list.html"
     context_object_name = "plans"
-    paginate_by = 50
+    paginate_by = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.as_of = parse_as_of(request)
+        self.filterset = PlanFilter(
+            request.GET or None,
+            queryset=Plan.objects.for_list().with_progress(self.as_of),
+            as_of=self.as_of,
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = Plan.objects.none()
+            context = self.get_context_data()
+            return self.render_to_response(context, status=400)
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Plan.objects.for_list()
+        return self.filterset.qs
+
+    def csv(self):
+        rows = (
+            (
+                plan.slug,
+                plan.display_title,
+                plan.jurisdiction.code,
+                plan.jurisdiction.name,
+                plan.get_kind_display(),
+                plan.issued_on.isoformat(),
+                plan.start_year,
+                plan.end_year,
+                plan.milestone_count,
+                percent(plan.progress),
+                self.request.build_absolute_uri(plan.get_absolute_url()),
+            )
+            for plan in self.get_queryset().iterator(chunk_size=2000)
+        )
+        header = [
+            "slug",
+            _("title"),
+            _("jurisdiction code"),
+            _("jurisdiction"),
+            _("kind"),
+            _("issued on"),
+            _("first year"),
+            _("last year"),
+            _("milestones"),
+            _("progress (%)"),
+            _("address"),
+        ]
+        return csv_response("plans.csv", header, rows)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plans = context["plans"]
+        cards = status_counts_for_plans([plan.pk for plan in plans], self.as_of)
+        for plan in plans:
+            plan.scorecard = cards.get(plan.pk, Scorecard())
+        context.update(
+            filter=self.filterset,
+            as_of=self.as_of,
+            jurisdiction_choices=Jurisdiction.objects.filter(
+                level__in=[Jurisdiction.Level.NATIONAL, Jurisdiction.Level.PROVINCIAL]
+            ).order_by("code"),
+            status_choices=Status.choices,
+        )
+        return context
 
 
-class PlanDetailView(DetailView):
+class PlanDetailView(BadQueryMixin, DetailView):
+    """A plan as it stood on a date: milestones with progress, status and inputs; updates."""
+
     template_name = "plans/plan_detail.html"
     context_object_name = "plan"
 
+    def get(self, request, *args, **kwargs):
+        self.as_of = parse_as_of(request)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return Plan.objects.select_related("jurisdiction").prefetch_related("sources", "milestones")
-
-
-class JurisdictionDetailView(DetailView):
-    template_name = "plans/jurisdiction_detail.html"
-    context_object_name = "jurisdiction"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"]
+        return (
+            Plan.objects.with_progress(self.as_of)
+            .select_related("jurisdiction__parent")
+            .prefetch_related("sources")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["plans"] = Plan.objects.for_list().in_jurisdiction(self.object)
-        context["children"] = self.object.children.all()
+        plan = self.object
+        milestones = list(
+            Milestone.objects.with_status(self.as_of).filter(plan=plan).order_by("position", "id")
+        )
+        updates = list(
+            ProgressUpdate.objects.published()
+            .as_of(self.as_of)
+            .filter(milestone__plan=plan)
+            .prefetch_related("sources")
+            .order_by("-as_of", "-id")[:TIMELINE_ROWS]
+        )
+        by_milestone = {milestone.pk: milestone for milestone in milestones}
+        for milestone in milestones:
+            milestone.plan = plan  # already loaded: no query per milestone
+            milestone.sub_milestones = []
+            milestone.updates_shown = []
+        for update in updates:
+            update.milestone = by_milestone[update.milestone_id]
+            update.milestone.updates_shown.append(update)
+        top = []
+        for milestone in milestones:
+            parent = by_milestone.get(milestone.parent_id)
+            (parent.sub_milestones if parent else top).append(milestone)
+        context.update(
+            as_of=self.as_of,
+            is_today=self.as_of == today(),
+            milestones=top,
+            milestone_count=len(milestones),
+            scorecard=Scorecard.of_rows(milestones),
+            updates=updates,
+            timeline_truncated=len(updates) == TIMELINE_ROWS,
+        )
+        return context
+
+
+class JurisdictionDetailView(BadQueryMixin, ListView):
+    """A jurisdiction's plans, its scorecard and the jurisdictions under it (key cities)."""
+
+    template_name = "plans/jurisdiction_detail.html"
+    context_object_name = "plans"
+    paginate_by = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.as_of = parse_as_of(request)
+        self.jurisdiction = get_object_or_404(
+            Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"]
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Plan.objects.for_list()
+            .with_progress(self.as_of)
+            .filter(jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        milestones = Milestone.objects.with_status(self.as_of).filter(
+            plan__jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction)
+        )
+        context.update(
+            jurisdiction=self.jurisdiction,
+            as_of=self.as_of,
+            scorecard=Scorecard.of(milestones),
+            children=self.jurisdiction.children.annotate(plan_count=Count("plans")).order_by(
+                "code"
+            )[:100],
+            updates=ProgressUpdate.objects.published()
+            .in_jurisdiction(self.jurisdiction)
+            .for_timeline()
+            .order_by("-published_on", "-id")[:HOME_ROWS],
+        )
+        return context
+
+
+class DeadlineIndexView(TemplateView):
+    """The years in which milestones fall due, with how many."""
+
+    template_name = "plans/deadline_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = (
+            Milestone.objects.order_by()
+            .values_list("deadline__year")
+            .annotate(n=Count("pk"))
+            .order_by("deadline__year")
+        )
+        context["years"] = list(years)
+        context["this_year"] = today().year
+        return context
+
+
+class DeadlineYearView(BadQueryMixin, ListView):
+    """What was due in a year and whether it was delivered: /deadlines/2022/."""
+
+    template_name = "plans/deadline_year.html"
+    context_object_name = "milestones"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        self.year = self.kwargs["year"]
+        if not YEARS[0] <= self.year <= YEARS[1]:
+            raise Http404(_("No such year."))
+        self.as_of = parse_as_of(request)
+        self.status = parse_status(request)
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
+
+    def milestones(self):
+        return Milestone.objects.with_status(self.as_of).due_in_year(self.year)
+
+    def get_queryset(self):
+        milestones = self.milestones().select_related("plan__jurisdiction")
+        if self.status:
+            milestones = milestones.filter(status=self.status)
+        return milestones.order_by("deadline", "plan__jurisdiction__code", "plan_id", "position")
+
+    def csv(self):
+        rows = (
+            (
+                milestone.plan.slug,
+                milestone.plan.display_title,
+                milestone.plan.jurisdiction.name,
+                milestone.display_statement,
+                milestone.deadline.isoformat(),
+                Status(milestone.status).label,
+                percent(milestone.progress),
+                percent(milestone.expected_progress),
+                milestone.latest_update_on.isoformat() if milestone.latest_update_on else "",
+            )
+            for milestone in self.get_queryset().iterator(chunk_size=2000)
+        )
+        header = [
+            _("plan"),
+            _("title"),
+            _("jurisdiction"),
+            _("milestone"),
+            _("deadline"),
+            _("status"),
+            _("progress (%)"),
+            _("expected progress (%)"),
+            _("latest update"),
+        ]
+        return csv_response(f"deadlines-{self.year}.csv", header, rows)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            year=self.year,
+            as_of=self.as_of,
+            status=self.status,
+            status_choices=Status.choices,
+            scorecard=Scorecard.of(self.milestones()),
+            years=Milestone.objects.dates("deadline", "year"),
+        )
+        return context
+
+
+class AboutView(TemplateView):
+    """What 數字政府 means and the national context, cited to the source report."""
+
+    template_name = "plans/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["definition"] = source_data.DEFINITION
+        context["report"] = source_data.REPORT
         return context
