@@ -45,7 +45,9 @@ class LatestUpdatesFeed(Feed):
         if item.delivered:
             parts.append(_("delivered"))
         elif item.percent_complete is not None:
-            parts.append(_("%(percent)s%% complete") % {"percent": f"{item.percent_complete:g}"})
+            parts.append(
+                _("%(percent)s%% complete") % {"percent": f"{item.percent_complete.normalize():f}"}
+            )
         elif item.value is not None:
             parts.append(
                 _("value reached: %(value)s %(unit)s")

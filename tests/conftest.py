@@ -7,3 +7,17 @@ from plans.services import source_data_load
 def source_data(db):
     """The shipped source data: 65 jurisdictions, 4 plans, 11 milestones, 7 observations."""
     source_data_load()
+
+
+@pytest.fixture
+def frozen_today():
+    """Today is 2023-06-30 in Asia/Shanghai: the fictional plans' 2022 deadlines have
+    passed and their 2024 ones have not."""
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    moment = datetime.datetime(2023, 6, 30, 12, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(moment, tick=False):
+        yield moment.date()
