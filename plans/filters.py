@@ -15,6 +15,22 @@ from plans.progress import Status
 # Deadline years outside this range are typos, not plans.
 YEARS = (1949, 2100)
 
+# Each sort spelled out in the visitor's language; django-filter's own "(descending)"
+# labels are built once at import time, so they would not follow the page's language.
+SORTS = [
+    ("-issued", _("newest first")),
+    ("issued", _("oldest first")),
+    ("jurisdiction", _("jurisdiction code")),
+    ("title", _("title")),
+    ("-end", _("period ending last")),
+    ("end", _("period ending first")),
+]
+
+
+class PlanOrdering(django_filters.OrderingFilter):
+    def build_choices(self, fields, labels):
+        return SORTS
+
 
 class PlanFilter(django_filters.FilterSet):
     jurisdiction = django_filters.CharFilter(
@@ -25,11 +41,17 @@ class PlanFilter(django_filters.FilterSet):
         help_text=_("Administrative-division code; includes the jurisdictions directly under it."),
     )
     level = django_filters.ChoiceFilter(
-        label=_("Level"), field_name="jurisdiction__level", choices=Jurisdiction.Level.choices
+        label=_("Level"),
+        field_name="jurisdiction__level",
+        choices=Jurisdiction.Level.choices,
+        empty_label=_("All"),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Plan.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Plan.Kind.choices, empty_label=_("All")
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
+        empty_label=_("All"),
         choices=Status.choices,
         method="filter_status",
         help_text=_("Plans with at least one milestone in this status today."),
@@ -48,7 +70,7 @@ class PlanFilter(django_filters.FilterSet):
         label=_("Issued on or before"), field_name="issued_on", lookup_expr="lte"
     )
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
-    o = django_filters.OrderingFilter(
+    o = PlanOrdering(
         label=_("Sort by"),
         fields=(
             ("issued_on", "issued"),
@@ -56,12 +78,7 @@ class PlanFilter(django_filters.FilterSet):
             ("jurisdiction__code", "jurisdiction"),
             ("end_year", "end"),
         ),
-        field_labels={
-            "issued_on": _("issue date"),
-            "title": _("title"),
-            "jurisdiction__code": _("jurisdiction"),
-            "end_year": _("end of period"),
-        },
+        empty_label=_("default (newest first)"),
     )
 
     class Meta:
@@ -81,6 +98,7 @@ class PlanFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Statuses are computed as of a date: today unless the page asks for another day.
         self.as_of = as_of or today()
+        self.form.label_suffix = ""
         for name in ("issued_after", "issued_before"):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 

@@ -57,7 +57,7 @@ BANDS = [
     (0, 25, "band-1", _("under 25%")),
     (25, 50, "band-2", _("25% to under 50%")),
     (50, 75, "band-3", _("50% to under 75%")),
-    (75, 101, "band-4", _("75% or more")),
+    (75, 101, "band-4", _("at least 75%")),
 ]
 NO_DATA = ("band-none", _("nothing due yet"))
 

@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -262,9 +262,10 @@ class PlanListView(BadQueryMixin, ListView):
         context.update(
             filter=self.filterset,
             as_of=self.as_of,
+            # The nation first, then the provincial-level units: a bounded list of 33.
             jurisdiction_choices=Jurisdiction.objects.filter(
                 level__in=[Jurisdiction.Level.NATIONAL, Jurisdiction.Level.PROVINCIAL]
-            ).order_by("code"),
+            ).order_by(Case(When(level=Jurisdiction.Level.NATIONAL, then=0), default=1), "code"),
             status_choices=Status.choices,
         )
         return context

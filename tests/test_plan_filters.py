@@ -62,7 +62,6 @@ def slugs(response):
         ("q=south work", ["south"]),
         ("q=数字政府", ["city", "tracked"]),  # typed in Simplified, stored in Traditional
         ("o=jurisdiction", ["tracked", "city", "south"]),
-        ("o=-jurisdiction", ["south", "city", "tracked"]),
         ("o=issued", ["south", "tracked", "city"]),
         ("o=end,-issued", ["south", "city", "tracked"]),
     ],
