@@ -20,10 +20,8 @@ def entries(language: str) -> list[tuple[str, list[str], str]]:
     for block in text.split("\n\n")[1:]:
         if block.startswith("#~") or not block.strip():
             continue
-        joined = lambda key: "".join(  # noqa: E731
-            re.findall(r'"(.*)"', m.group(1)) if (m := re.search(key, block, re.M)) else []
-        )
-        msgid = joined(r'^msgid ((?:".*"\n?)+)')
+        found = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        msgid = "".join(re.findall(r'"(.*)"', found.group(1)))
         strs = [
             "".join(re.findall(r'"(.*)"', m))
             for m in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
