@@ -7,6 +7,7 @@ its neighbours, the arrangement used by many tile-grid maps of China.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govtracker.text import localized
@@ -80,6 +81,18 @@ class Tile:
     @property
     def percent(self) -> int | None:
         return None if self.share is None else round(self.share * 100)
+
+    @property
+    def description(self) -> str:
+        """What the tile says, in words: its <title>, its link's name."""
+        if not self.due:
+            return f"{self.name}: {NO_DATA[1]}"
+        figures = gettext("%(delivered)s of %(due)s due delivered (%(share)s%%)") % {
+            "delivered": self.delivered,
+            "due": self.due,
+            "share": self.percent,
+        }
+        return f"{self.name}: {figures}"
 
     @property
     def band(self) -> str:
