@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from plans.sitemaps import SITEMAPS
@@ -8,7 +8,13 @@ from plans.sitemaps import SITEMAPS
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # One sitemap for the three languages: each entry lists its hreflang alternates.
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 # Pages carry their language in the URL (/zh-hant/, /zh-hans/, /en/) so that each

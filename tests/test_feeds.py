@@ -61,13 +61,39 @@ def test_feed_titles_follow_the_language(client, feeds_data):
     assert "虚构数字政府规划" in root.find(f"{ATOM}title").text
 
 
+def test_sitemap_index_lists_each_section(client, feeds_data):
+    xml = client.get("/sitemap.xml").content.decode()
+    for section in ["pages", "plans", "jurisdictions", "deadlines", "indicators"]:
+        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in xml
+
+
 def test_sitemap_lists_every_page_in_each_language_with_alternates(client, feeds_data):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
+    xml = "".join(
+        client.get(f"/sitemap-{section}.xml").content.decode()
+        for section in ["pages", "plans", "deadlines"]
+    )
     for prefix in ["zh-hant", "zh-hans", "en"]:
         assert f"<loc>http://testserver/{prefix}/plans/fictional-plan/</loc>" in xml
         assert f"<loc>http://testserver/{prefix}/deadlines/2022/</loc>" in xml
         assert f"<loc>http://testserver/{prefix}/about/</loc>" in xml
     assert 'hreflang="zh-hans" href="http://testserver/zh-hans/plans/fictional-plan/"' in xml
     assert 'hreflang="x-default"' in xml
+
+
+def test_sitemap_pages_split_plans_without_losing_or_repeating_one(client, feeds_data, settings):
+    from plans.sitemaps import PlanSitemap
+    from tests.factories import make_plan
+
+    for n in range(5):
+        make_plan(slug=f"extra-{n}")
+    PlanSitemap.limit = 4  # 7 plans x 3 languages = 21 entries: 6 pages, split mid-plan
+    try:
+        locations = []
+        for page in range(1, 7):
+            xml = client.get(f"/sitemap-plans.xml?p={page}").content.decode()
+            locations += [line for line in xml.split("<loc>")[1:]]
+        assert client.get("/sitemap-plans.xml?p=7").status_code == 404
+    finally:
+        PlanSitemap.limit = 15_000
+    urls = [location.split("</loc>")[0] for location in locations]
+    assert len(urls) == 21 and len(set(urls)) == 21

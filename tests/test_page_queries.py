@@ -87,9 +87,9 @@ def test_csv_downloads_stream_in_a_fixed_number_of_queries(client, frozen_today,
 
 def test_sitemap_queries_do_not_grow_with_the_data(client, frozen_today):
     build(3)
-    small = count_queries(client, "/sitemap.xml")
-    build_more = 27
+    paths = ["/sitemap.xml", "/sitemap-plans.xml", "/sitemap-jurisdictions.xml"]
+    small = [count_queries(client, path) for path in paths]
     province = make_jurisdiction()
-    for n in range(build_more):
+    for n in range(27):
         make_tracked_plan(jurisdiction=province, slug=f"more{n}")
-    assert count_queries(client, "/sitemap.xml") == small
+    assert [count_queries(client, path) for path in paths] == small == [6, 2, 2]
