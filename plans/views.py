@@ -133,6 +133,40 @@ def percent(value: float | None) -> str:
     return "" if value is None else str(round(value * 100))
 
 
+def plans_csv(request, plans, filename: str) -> StreamingHttpResponse:
+    """A list of plans (a `for_list().with_progress()` QuerySet) as a streamed CSV file."""
+    rows = (
+        (
+            plan.slug,
+            plan.display_title,
+            plan.jurisdiction.code,
+            plan.jurisdiction.name,
+            plan.get_kind_display(),
+            plan.issued_on.isoformat(),
+            plan.start_year,
+            plan.end_year,
+            plan.milestone_count,
+            percent(plan.progress),
+            request.build_absolute_uri(plan.get_absolute_url()),
+        )
+        for plan in plans.iterator(chunk_size=2000)
+    )
+    header = [
+        "slug",
+        _("title"),
+        _("jurisdiction code"),
+        _("jurisdiction"),
+        _("kind"),
+        _("issued on"),
+        _("first year"),
+        _("last year"),
+        _("milestones"),
+        _("progress (%)"),
+        _("address"),
+    ]
+    return csv_response(filename, header, rows)
+
+
 def status_counts_for_plans(plan_ids, as_of) -> dict[int, Scorecard]:
     """Scorecards of a page of plans, in one grouped query."""
     rows = (
@@ -222,36 +256,7 @@ class PlanListView(BadQueryMixin, ListView):
         return self.filterset.qs
 
     def csv(self):
-        rows = (
-            (
-                plan.slug,
-                plan.display_title,
-                plan.jurisdiction.code,
-                plan.jurisdiction.name,
-                plan.get_kind_display(),
-                plan.issued_on.isoformat(),
-                plan.start_year,
-                plan.end_year,
-                plan.milestone_count,
-                percent(plan.progress),
-                self.request.build_absolute_uri(plan.get_absolute_url()),
-            )
-            for plan in self.get_queryset().iterator(chunk_size=2000)
-        )
-        header = [
-            "slug",
-            _("title"),
-            _("jurisdiction code"),
-            _("jurisdiction"),
-            _("kind"),
-            _("issued on"),
-            _("first year"),
-            _("last year"),
-            _("milestones"),
-            _("progress (%)"),
-            _("address"),
-        ]
-        return csv_response("plans.csv", header, rows)
+        return plans_csv(self.request, self.get_queryset(), "plans.csv")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -337,6 +342,8 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
         self.jurisdiction = get_object_or_404(
             Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"]
         )
+        if request.GET.get("format") == "csv":
+            return plans_csv(request, self.get_queryset(), f"plans-{self.jurisdiction.code}.csv")
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

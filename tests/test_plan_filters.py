@@ -143,3 +143,10 @@ def test_form_keeps_the_chosen_values(client, plans):
     html = client.get("/en/plans/?kind=work_points&q=South").content.decode()
     assert '<option value="work_points" selected>' in html
     assert 'value="South"' in html
+
+
+def test_jurisdiction_csv_lists_its_plans_and_its_key_cities(client, plans):
+    response = client.get(f"/en/jurisdictions/{plans['north'].code}/?format=csv")
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row[0] for row in rows[1:]) == ["city", "tracked"]
