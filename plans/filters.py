@@ -20,8 +20,10 @@ YEARS = (1949, 2100)
 SORTS = [
     ("-issued", _("newest first")),
     ("issued", _("oldest first")),
-    ("jurisdiction", _("jurisdiction code")),
-    ("title", _("title")),
+    ("jurisdiction", _("jurisdiction code, ascending")),
+    ("-jurisdiction", _("jurisdiction code, descending")),
+    ("title", _("title, ascending")),
+    ("-title", _("title, descending")),
     ("-end", _("period ending last")),
     ("end", _("period ending first")),
 ]
@@ -69,7 +71,13 @@ class PlanFilter(django_filters.FilterSet):
     issued_before = django_filters.DateFilter(
         label=_("Issued on or before"), field_name="issued_on", lookup_expr="lte"
     )
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=200,
+        # PostgreSQL refuses a NUL character in a query: refuse it here, with a message.
+        validators=[RegexValidator(r"\x00", _("Remove the NUL character."), inverse_match=True)],
+    )
     o = PlanOrdering(
         label=_("Sort by"),
         fields=(

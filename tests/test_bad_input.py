@@ -47,6 +47,15 @@ def data(frozen_today):
         ("/en/indicators/nope/", 404),
         ("/en/feeds/plans/nope/", 404),
         ("/en/feeds/jurisdictions/nope/", 404),
+        ("/en/plans/?q=%00", 400),
+        ("/en/plans/?jurisdiction=%00", 400),
+        ("/en/plans/?o=%00", 400),
+        ("/en/plans/?as_of=%00", 400),
+        ("/en/jurisdictions/%00/", 404),
+        ("/en/jurisdictions/a%27b/", 404),
+        ("/en/feeds/jurisdictions/%00/", 404),
+        ("/en/indicators/fictional-indicator/?jurisdiction=%00", 400),
+        ("/en/deadlines/2022/?status=%00", 400),
     ],
 )
 def test_bad_parameters_answer_a_clean_4xx(client, data, path, status):
