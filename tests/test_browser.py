@@ -165,5 +165,6 @@ def test_plan_page_prints_without_navigation(browser, site):
     assert page.locator(".site-header").is_hidden()
     assert page.locator(".as-of-form").is_hidden()
     assert page.locator(".milestone").first.is_visible()
+    page.screenshot(path=ARTIFACTS / "en-plan-print.png", full_page=True)
     page.pdf(path=ARTIFACTS / "en-plan-print.pdf")
     context.close()
