@@ -279,3 +279,20 @@ def test_plan_page_has_a_print_style(client, tracked):
     assert "@media print" in css
     html = client.get("/en/plans/fictional-plan/").content.decode()
     assert 'class="as-of-form"' in html  # hidden on paper by the print style
+
+
+def test_deadline_year_as_of_the_deadline_shows_what_was_known_then(client, tracked):
+    html = client.get("/en/deadlines/2022/?as_of=2022-12-31").content.decode()
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    # On the deadline day nothing is overdue yet: 50% of the way is behind, not missed.
+    assert table.count('badge status-achieved"') == 1
+    assert table.count('badge status-behind"') == 1
+    assert table.count('badge status-no_report"') == 1
+    assert 'name="as_of" value="2022-12-31"' in html
+    # The status links of the scorecard keep the date.
+    assert "?as_of=2022-12-31&amp;status=missed" in html
+
+
+def test_jurisdiction_page_as_of_a_past_date(client, tracked):
+    html = client.get("/en/jurisdictions/340000/?as_of=2022-05-31").content.decode()
+    assert "No milestone has fallen due yet." in html
