@@ -8,7 +8,6 @@ a date: today, or the `?as_of=YYYY-MM-DD` a visitor asks for.
 import csv
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, When
 from django.http import Http404, StreamingHttpResponse
@@ -19,15 +18,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from plans import source_data, tilemap
 from plans.filters import YEARS, PlanFilter
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, today
-from plans.progress import Status
+from plans.progress import DELIVERED, Status
+from plans.scorecards import (
+    Scorecard,
+    deadline_year_scorecard,
+    jurisdiction_scorecard,
+    national_scorecard,
+)
 
 PAGE_SIZE = 25
 HOME_ROWS = 8
 TIMELINE_ROWS = 100
-
-DELIVERED = {Status.ACHIEVED, Status.ACHIEVED_LATE}
-# Milestones whose deadline has passed, by how they ended (or did not).
-DUE = {Status.ACHIEVED, Status.ACHIEVED_LATE, Status.MISSED, Status.OVERDUE_UNREPORTED}
 
 
 class BadQuery(Exception):
@@ -67,46 +68,17 @@ class BadQueryMixin:
             return render(request, "400.html", {"message": str(error)}, status=400)
 
 
-@dataclass
-class Scorecard:
-    """Milestones counted by status: the unit of every roll-up on the site."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, milestones) -> "Scorecard":
-        """One grouped query over `milestones` (a `with_status()` QuerySet)."""
-        rows = milestones.order_by().values("status").annotate(n=Count("pk"))
-        return cls({row["status"]: row["n"] for row in rows})
-
-    @classmethod
-    def of_rows(cls, milestones) -> "Scorecard":
-        """The same from milestones already loaded (no query)."""
-        counts: dict[str, int] = defaultdict(int)
-        for milestone in milestones:
-            counts[milestone.status] += 1
-        return cls(dict(counts))
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def due(self) -> int:
-        return sum(self.counts.get(status, 0) for status in DUE)
-
-    @property
-    def delivered(self) -> int:
-        return sum(self.counts.get(status, 0) for status in DELIVERED)
-
-    @property
-    def delivered_percent(self) -> int | None:
-        return round(100 * self.delivered / self.due) if self.due else None
-
-    @property
-    def rows(self) -> list[tuple[str, str, int]]:
-        """(status value, translated label, count) for every status, in the tracker's order."""
-        return [(status.value, status.label, self.counts.get(status, 0)) for status in Status]
+def scorecard_of(milestones, as_of: datetime.date) -> Scorecard:
+    """The tracker's Scorecard of top-level milestones already loaded (no query), counted
+    as `plans.scorecards` counts them: due once the deadline has passed."""
+    counts: dict[str, int] = defaultdict(int)
+    due = due_delivered = 0
+    for milestone in milestones:
+        counts[milestone.status] += 1
+        if milestone.deadline < as_of:
+            due += 1
+            due_delivered += milestone.status in DELIVERED
+    return Scorecard(as_of=as_of, counts=dict(counts), due=due, due_delivered=due_delivered)
 
 
 def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
@@ -167,21 +139,6 @@ def plans_csv(request, plans, filename: str) -> StreamingHttpResponse:
     return csv_response(filename, header, rows)
 
 
-def status_counts_for_plans(plan_ids, as_of) -> dict[int, Scorecard]:
-    """Scorecards of a page of plans, in one grouped query."""
-    rows = (
-        Milestone.objects.with_status(as_of)
-        .filter(plan_id__in=plan_ids)
-        .order_by()
-        .values("plan_id", "status")
-        .annotate(n=Count("pk"))
-    )
-    cards: dict[int, Scorecard] = defaultdict(Scorecard)
-    for row in rows:
-        cards[row["plan_id"]].counts[row["status"]] = row["n"]
-    return cards
-
-
 class HomeView(TemplateView):
     """The national scorecard, deadlines coming and just passed, the latest updates, the map."""
 
@@ -194,7 +151,7 @@ class HomeView(TemplateView):
         listed = milestones.select_related("plan__jurisdiction")
         context.update(
             as_of=as_of,
-            scorecard=Scorecard.of(milestones),
+            scorecard=national_scorecard(as_of).as_dict(),
             upcoming=listed.filter(deadline__gte=as_of).order_by("deadline", "id")[:HOME_ROWS],
             passed=listed.filter(deadline__lt=as_of).order_by("-deadline", "-id")[:HOME_ROWS],
             updates=ProgressUpdate.objects.published()
@@ -211,10 +168,13 @@ class HomeView(TemplateView):
         return context
 
     def tiles(self, milestones):
-        """Each provincial unit's due milestones, its own plans' and its key cities'."""
+        """Each provincial unit's due milestones, its own plans' and its key cities', in one
+        grouped query (top-level milestones, due once the deadline has passed, as
+        `plans.scorecards` counts them)."""
         as_of = today()
         rows = (
-            milestones.filter(deadline__lt=as_of)
+            milestones.top_level()
+            .filter(deadline__lt=as_of)
             .order_by()
             .values("plan__jurisdiction__code", "plan__jurisdiction__parent__code", "status")
             .annotate(n=Count("pk"))
@@ -260,10 +220,6 @@ class PlanListView(BadQueryMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plans = context["plans"]
-        cards = status_counts_for_plans([plan.pk for plan in plans], self.as_of)
-        for plan in plans:
-            plan.scorecard = cards.get(plan.pk, Scorecard())
         context.update(
             filter=self.filterset,
             as_of=self.as_of,
@@ -323,7 +279,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
             is_today=self.as_of == today(),
             milestones=top,
             milestone_count=len(milestones),
-            scorecard=Scorecard.of_rows(milestones),
+            scorecard=scorecard_of(top, self.as_of).as_dict(),
             updates=updates,
             timeline_truncated=len(updates) == TIMELINE_ROWS,
         )
@@ -355,13 +311,10 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        milestones = Milestone.objects.with_status(self.as_of).filter(
-            plan__jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction)
-        )
         context.update(
             jurisdiction=self.jurisdiction,
             as_of=self.as_of,
-            scorecard=Scorecard.of(milestones),
+            scorecard=jurisdiction_scorecard(self.jurisdiction, self.as_of).as_dict(),
             children=self.jurisdiction.children.annotate(plan_count=Count("plans")).order_by(
                 "code"
             )[:100],
@@ -452,7 +405,7 @@ class DeadlineYearView(BadQueryMixin, ListView):
             as_of=self.as_of,
             status=self.status,
             status_choices=Status.choices,
-            scorecard=Scorecard.of(self.milestones()),
+            scorecard=deadline_year_scorecard(self.year, self.as_of).as_dict(),
             years=Milestone.objects.dates("deadline", "year"),
         )
         return context

@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "/en/": 7,
-    "/en/plans/": 4,
-    "/en/plans/?status=missed&q=虛構&o=-issued": 4,
+    "/en/plans/": 3,
+    "/en/plans/?status=missed&q=虛構&o=-issued": 3,
     "/en/plans/p0/": 5,
     "/en/plans/p0/?as_of=2022-07-01": 5,
     "/en/jurisdictions/340000/": 7,

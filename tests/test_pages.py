@@ -122,8 +122,11 @@ def test_plan_page_shows_milestones_progress_expected_status_and_inputs(client, 
     missed = html.split("完成虛構平臺升級")[1].split("</li>")[0]
     assert 'class="progress-fill" style="width: 50%"' in missed
     assert 'class="progress-expected" style="left: 100%"' in missed
-    assert "Started 2021-01-01, due 2022-12-31" in missed
-    assert "Latest update dated 2022-06-30 reports 50% progress." in missed
+    # The inputs behind the status, in the tracker's words.
+    assert (
+        "started 2021-01-01, due 2022-12-31, 100% of the time gone, "
+        "50% reported on 2022-06-30 → missed"
+    ) in missed
     # The unreported one shows no bar filling, never 0% progress.
     unreported = html.split("虛構目標無報告")[1].split("</li>")[0]
     assert "progress-fill" not in unreported

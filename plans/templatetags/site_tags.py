@@ -79,3 +79,20 @@ def status_label(value: str) -> str:
         return Status(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def status_rows(scorecard: dict) -> list[tuple[str, str, int]]:
+    """(status value, translated label, count) for every status, in the tracker's order,
+    from `plans.scorecards.Scorecard.as_dict()` (templates get the dict: a Scorecard's
+    __getitem__ would answer 0 to {{ scorecard.total }}, looked up as a key first)."""
+    counts = scorecard["counts"]
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+
+
+@register.filter
+def plan_status_rows(plan) -> list[tuple[str, str, int]]:
+    """The same from a plan annotated by `Plan.objects.with_progress()` (`n_<status>`),
+    leaving out the statuses no milestone has."""
+    rows = [(s.value, s.label, getattr(plan, f"n_{s.value}", 0)) for s in Status]
+    return [row for row in rows if row[2]]
