@@ -1,21 +1,139 @@
-from django.views.generic import DetailView, ListView
+"""Indicator pages: the list with each indicator's latest value, and one indicator's
+chart and table of observations against targets."""
 
-from metrics.models import Indicator
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from metrics import charts
+from metrics.models import Indicator, IndicatorTarget, Observation
+from plans.models import Jurisdiction
+from plans.views import PAGE_SIZE, BadQuery, BadQueryMixin, csv_response
+
+# Indicators are national unless a page asks for another jurisdiction.
+NATIONAL = "CN"
+CHART_POINTS = 500
 
 
 class IndicatorListView(ListView):
     template_name = "metrics/indicator_list.html"
     context_object_name = "indicators"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Indicator.objects.prefetch_related("observations__jurisdiction")
+        latest = Observation.objects.filter(indicator=OuterRef("pk")).order_by("-as_of", "-id")
+        return Indicator.objects.annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_as_of=Subquery(latest.values("as_of")[:1]),
+            latest_numerator=Subquery(latest.values("numerator")[:1]),
+            latest_denominator=Subquery(latest.values("denominator")[:1]),
+        ).order_by("slug")
 
-
-class IndicatorDetailView(DetailView):
-    template_name = "metrics/indicator_detail.html"
-    context_object_name = "indicator"
-
-    def get_queryset(self):
-        return Indicator.objects.prefetch_related(
-            "observations__jurisdiction", "observations__source", "targets"
+    def csv(self):
+        rows = (
+            (
+                indicator.slug,
+                indicator.display_name,
+                indicator.get_unit_display(),
+                indicator.display_scope,
+                indicator.denominator or "",
+                indicator.latest_as_of.isoformat() if indicator.latest_as_of else "",
+                "" if indicator.latest_value is None else f"{indicator.latest_value.normalize():f}",
+            )
+            for indicator in self.get_queryset().iterator(chunk_size=2000)
         )
+        header = [
+            "slug",
+            _("name"),
+            _("unit"),
+            _("scope"),
+            _("denominator"),
+            _("latest as of"),
+            _("latest value"),
+        ]
+        return csv_response("indicators.csv", header, rows)
+
+
+class IndicatorDetailView(BadQueryMixin, ListView):
+    """One indicator: a chart of a jurisdiction's observations against its targets, and the
+    table of every observation with its source (paginated)."""
+
+    template_name = "metrics/indicator_detail.html"
+    context_object_name = "observations"
+    paginate_by = PAGE_SIZE * 2
+
+    def get(self, request, *args, **kwargs):
+        self.indicator = get_object_or_404(
+            Indicator.objects.prefetch_related("sources"), slug=self.kwargs["slug"]
+        )
+        code = request.GET.get("jurisdiction", NATIONAL)
+        if len(code) > 12 or not code.isalnum():
+            raise BadQuery(_("Enter a jurisdiction code."))
+        self.jurisdiction = Jurisdiction.objects.filter(code=code).first()
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Observation.objects.filter(indicator=self.indicator)
+            .select_related("jurisdiction", "source")
+            .order_by("-as_of", "jurisdiction__code")
+        )
+
+    def csv(self):
+        rows = (
+            (
+                observation.as_of.isoformat(),
+                observation.jurisdiction.code,
+                observation.jurisdiction.name,
+                f"{observation.value.normalize():f}",
+                observation.numerator if observation.numerator is not None else "",
+                observation.denominator if observation.denominator is not None else "",
+                observation.source.display_title,
+                observation.source.url,
+            )
+            for observation in self.get_queryset().iterator(chunk_size=2000)
+        )
+        header = [
+            _("as of"),
+            _("jurisdiction code"),
+            _("jurisdiction"),
+            _("value"),
+            _("numerator"),
+            _("denominator"),
+            _("source"),
+            _("source address"),
+        ]
+        return csv_response(f"{self.indicator.slug}.csv", header, rows)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        series, targets = [], []
+        if self.jurisdiction is not None:
+            # The latest points, drawn oldest first.
+            series = list(
+                Observation.objects.filter(
+                    indicator=self.indicator, jurisdiction=self.jurisdiction
+                ).order_by("-as_of")[:CHART_POINTS]
+            )[::-1]
+            targets = list(
+                IndicatorTarget.objects.filter(
+                    indicator=self.indicator, jurisdiction=self.jurisdiction
+                )
+                .select_related("source")
+                .order_by("due_on")[:CHART_POINTS]
+            )
+        context.update(
+            indicator=self.indicator,
+            jurisdiction=self.jurisdiction,
+            chart=charts.build(series, targets, share=self.indicator.is_share),
+            targets=targets,
+        )
+        return context

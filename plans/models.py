@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import (
     Case,
@@ -117,6 +118,8 @@ class Jurisdiction(models.Model):
         _("code"),
         max_length=12,
         unique=True,
+        # Codes are part of page addresses (/jurisdictions/340000/): letters and digits only.
+        validators=[RegexValidator(r"^[A-Za-z0-9]{1,12}$", _("Use letters and digits only."))],
         help_text=_("Administrative-division code (GB/T 2260), e.g. 340000 for Anhui."),
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, db_index=True)

@@ -1,70 +1,449 @@
-from django.db.models import Max
-from django.shortcuts import get_object_or_404
+"""The public pages: home, plans, plan, jurisdiction, deadline year, about.
+
+Every page gets its rows from a bounded number of queries whatever the data size (each
+list is paginated, each roll-up is one grouped query), and every status is computed as of
+a date: today, or the `?as_of=YYYY-MM-DD` a visitor asks for.
+"""
+
+import csv
+import datetime
+from collections import defaultdict
+
+from django.db.models import Case, Count, When
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
+from plans import source_data, tilemap
+from plans.filters import YEARS, PlanFilter
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, today
-from plans.progress import Status, default_tolerance
+from plans.progress import DELIVERED, Status, default_tolerance
+from plans.scorecards import (
+    Scorecard,
+    deadline_year_scorecard,
+    jurisdiction_scorecard,
+    national_scorecard,
+)
+
+PAGE_SIZE = 25
+HOME_ROWS = 8
+TIMELINE_ROWS = 100
 
 
-class HomeView(ListView):
-    """The front page: every plan with its jurisdiction and number of milestones."""
+class BadQuery(Exception):
+    """A query parameter the page cannot use: answered with a 400 page, never a 500."""
+
+
+def parse_as_of(request) -> datetime.date:
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return today()
+    try:
+        as_of = datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise BadQuery(_("“as_of” must be a date written YYYY-MM-DD, e.g. 2022-12-31.")) from None
+    if not YEARS[0] <= as_of.year <= YEARS[1]:
+        raise BadQuery(
+            _("“as_of” must be a date between %(first)s and %(last)s.")
+            % {"first": YEARS[0], "last": YEARS[1]}
+        )
+    return as_of
+
+
+def parse_status(request) -> str:
+    value = request.GET.get("status", "")
+    if value and value not in Status.values:
+        raise BadQuery(_("Unknown status “%(status)s”.") % {"status": value[:40]})
+    return value
+
+
+class BadQueryMixin:
+    """Turns a BadQuery raised while answering into a 400 page in the visitor's language."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except BadQuery as error:
+            return render(request, "400.html", {"message": str(error)}, status=400)
+
+
+def scorecard_of(milestones, as_of: datetime.date) -> Scorecard:
+    """The tracker's Scorecard of top-level milestones already loaded (no query), counted
+    as `plans.scorecards` counts them: due once the deadline has passed."""
+    counts: dict[str, int] = defaultdict(int)
+    due = due_delivered = 0
+    for milestone in milestones:
+        counts[milestone.status] += 1
+        if milestone.deadline < as_of:
+            due += 1
+            due_delivered += milestone.status in DELIVERED
+    return Scorecard(as_of=as_of, counts=dict(counts), due=due, due_delivered=due_delivered)
+
+
+def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    """Stream a CSV file row by row, so a list of any length costs constant memory."""
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read UTF-8
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else str(round(value * 100))
+
+
+def plans_csv(request, plans, filename: str) -> StreamingHttpResponse:
+    """A list of plans (a `for_list().with_progress()` QuerySet) as a streamed CSV file."""
+    rows = (
+        (
+            plan.slug,
+            plan.display_title,
+            plan.jurisdiction.code,
+            plan.jurisdiction.name,
+            plan.get_kind_display(),
+            plan.issued_on.isoformat(),
+            plan.start_year,
+            plan.end_year,
+            plan.milestone_count,
+            percent(plan.progress),
+            request.build_absolute_uri(plan.get_absolute_url()),
+        )
+        for plan in plans.iterator(chunk_size=2000)
+    )
+    header = [
+        "slug",
+        _("title"),
+        _("jurisdiction code"),
+        _("jurisdiction"),
+        _("kind"),
+        _("issued on"),
+        _("first year"),
+        _("last year"),
+        _("milestones"),
+        _("progress (%)"),
+        _("address"),
+    ]
+    return csv_response(filename, header, rows)
+
+
+class HomeView(TemplateView):
+    """The national scorecard, deadlines coming and just passed, the latest updates, the map."""
 
     template_name = "plans/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        as_of = today()
+        milestones = Milestone.objects.with_status(as_of)
+        listed = milestones.select_related("plan__jurisdiction")
+        context.update(
+            as_of=as_of,
+            scorecard=national_scorecard(as_of).as_dict(),
+            upcoming=listed.filter(deadline__gte=as_of).order_by("deadline", "id")[:HOME_ROWS],
+            passed=listed.filter(deadline__lt=as_of).order_by("-deadline", "-id")[:HOME_ROWS],
+            updates=ProgressUpdate.objects.published()
+            .for_timeline()
+            .select_related("milestone__plan__jurisdiction")
+            .order_by("-published_on", "-id")[:HOME_ROWS],
+            tiles=self.tiles(milestones),
+            tile_size=tilemap.TILE - tilemap.GAP,
+            map_width=tilemap.COLUMNS * tilemap.TILE,
+            map_height=tilemap.ROWS * tilemap.TILE,
+            bands=tilemap.BANDS,
+            no_data=tilemap.NO_DATA,
+        )
+        return context
+
+    def tiles(self, milestones):
+        """Each provincial unit's due milestones, its own plans' and its key cities', in one
+        grouped query (top-level milestones, due once the deadline has passed, as
+        `plans.scorecards` counts them)."""
+        as_of = today()
+        rows = (
+            milestones.top_level()
+            .filter(deadline__lt=as_of)
+            .order_by()
+            .values("plan__jurisdiction__code", "plan__jurisdiction__parent__code", "status")
+            .annotate(n=Count("pk"))
+        )
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for row in rows:
+            for code in (row["plan__jurisdiction__code"], row["plan__jurisdiction__parent__code"]):
+                if code in tilemap.LAYOUT:
+                    counts[code][0] += row["n"]
+                    if row["status"] in DELIVERED:
+                        counts[code][1] += row["n"]
+        units = Jurisdiction.objects.provincial().order_by("code")
+        return tilemap.tiles(units, {code: tuple(pair) for code, pair in counts.items()})
+
+
+class PlanListView(BadQueryMixin, ListView):
+    """Every plan, filtered by PlanFilter (the API's FilterSet), sorted and paginated."""
+
+    template_name = "plans/plan_list.html"
     context_object_name = "plans"
-    paginate_by = 50
+    paginate_by = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.as_of = parse_as_of(request)
+        self.filterset = PlanFilter(
+            request.GET or None,
+            queryset=Plan.objects.for_list().with_progress(self.as_of),
+            as_of=self.as_of,
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = Plan.objects.none()
+            context = self.get_context_data()
+            return self.render_to_response(context, status=400)
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Plan.objects.for_list()
+        return self.filterset.qs
+
+    def csv(self):
+        return plans_csv(self.request, self.get_queryset(), "plans.csv")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            filter=self.filterset,
+            as_of=self.as_of,
+            # The nation first, then the provincial-level units: a bounded list of 33.
+            jurisdiction_choices=Jurisdiction.objects.filter(
+                level__in=[Jurisdiction.Level.NATIONAL, Jurisdiction.Level.PROVINCIAL]
+            ).order_by(Case(When(level=Jurisdiction.Level.NATIONAL, then=0), default=1), "code"),
+            status_choices=Status.choices,
+        )
+        return context
 
 
-class PlanDetailView(DetailView):
+class PlanDetailView(BadQueryMixin, DetailView):
+    """A plan as it stood on a date: milestones with progress, status and inputs; updates."""
+
     template_name = "plans/plan_detail.html"
     context_object_name = "plan"
 
-    def get_queryset(self):
-        return Plan.objects.select_related("jurisdiction").prefetch_related("sources", "milestones")
+    def get(self, request, *args, **kwargs):
+        self.as_of = parse_as_of(request)
+        return super().get(request, *args, **kwargs)
 
-    # The log shows the latest published updates; older ones stay in the milestones' pages
-    # and the API, so the page stays one bounded set of queries however long a plan runs.
-    UPDATE_LOG_LENGTH = 50
+    def get_queryset(self):
+        return (
+            Plan.objects.with_progress(self.as_of)
+            .select_related("jurisdiction__parent")
+            .prefetch_related("sources")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = ProgressUpdate.objects.published().filter(milestone__plan=self.object)
+        plan = self.object
+        milestones = list(
+            Milestone.objects.with_status(self.as_of).filter(plan=plan).order_by("position", "id")
+        )
+        updates = list(
+            ProgressUpdate.objects.published()
+            .as_of(self.as_of)
+            .filter(milestone__plan=plan)
+            .prefetch_related("sources")
+            .order_by("-as_of", "-id")[:TIMELINE_ROWS]
+        )
+        by_milestone = {milestone.pk: milestone for milestone in milestones}
+        for milestone in milestones:
+            milestone.plan = plan  # already loaded: no query per milestone
+            milestone.sub_milestones = []
+            milestone.updates_shown = []
+        for update in updates:
+            update.milestone = by_milestone[update.milestone_id]
+            update.milestone.updates_shown.append(update)
+        top = []
+        for milestone in milestones:
+            parent = by_milestone.get(milestone.parent_id)
+            (parent.sub_milestones if parent else top).append(milestone)
+        context.update(
+            as_of=self.as_of,
+            is_today=self.as_of == today(),
+            milestones=top,
+            milestone_count=len(milestones),
+            scorecard=scorecard_of(top, self.as_of).as_dict(),
+            updates=updates,
+            timeline_truncated=len(updates) == TIMELINE_ROWS,
+        )
         context["update_log"] = list(
-            published.select_related("milestone__plan")
+            ProgressUpdate.objects.published()
+            .filter(milestone__plan=plan)
+            .select_related("milestone__plan")
             .prefetch_related("sources")
             .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
         )
-        context["last_updated"] = self._last_updated(published)
+        context["last_updated"] = self._last_updated(milestones, context["update_log"])
         return context
 
-    def _last_updated(self, published):
+    # The publication log shows the latest published updates; older ones stay in the API
+    # and the feeds, so the page stays one bounded set of queries however long a plan runs.
+    UPDATE_LOG_LENGTH = 50
+
+    def _last_updated(self, milestones, update_log) -> datetime.date:
         """The day the plan's public record last changed: the plan or a milestone edited,
-        or an update published. Drafts do not count: the public cannot see them."""
+        or an update published (the log is newest first). Drafts do not count: the public
+        cannot see them. Computed from rows already loaded: no query."""
         days = [timezone.localdate(self.object.modified)]
-        days += [timezone.localdate(m.modified) for m in self.object.milestones.all()]
-        latest_publication = published.aggregate(latest=Max("published_on"))["latest"]
-        if latest_publication:
-            days.append(latest_publication)
+        days += [timezone.localdate(m.modified) for m in milestones]
+        if update_log:
+            days.append(update_log[0].published_on)
         return max(days)
 
 
-class JurisdictionDetailView(DetailView):
-    template_name = "plans/jurisdiction_detail.html"
-    context_object_name = "jurisdiction"
+class JurisdictionDetailView(BadQueryMixin, ListView):
+    """A jurisdiction's plans, its scorecard and the jurisdictions under it (key cities)."""
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(
+    template_name = "plans/jurisdiction_detail.html"
+    context_object_name = "plans"
+    paginate_by = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        self.as_of = parse_as_of(request)
+        self.jurisdiction = get_object_or_404(
             Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"]
+        )
+        if request.GET.get("format") == "csv":
+            return plans_csv(request, self.get_queryset(), f"plans-{self.jurisdiction.code}.csv")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Plan.objects.for_list()
+            .with_progress(self.as_of)
+            .filter(jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["plans"] = Plan.objects.for_list().in_jurisdiction(self.object)
-        context["children"] = self.object.children.all()
+        context.update(
+            jurisdiction=self.jurisdiction,
+            as_of=self.as_of,
+            scorecard=jurisdiction_scorecard(self.jurisdiction, self.as_of).as_dict(),
+            children=self.jurisdiction.children.annotate(plan_count=Count("plans")).order_by(
+                "code"
+            )[:100],
+            updates=ProgressUpdate.objects.published()
+            .in_jurisdiction(self.jurisdiction)
+            .for_timeline()
+            .order_by("-published_on", "-id")[:HOME_ROWS],
+        )
+        return context
+
+
+class DeadlineIndexView(TemplateView):
+    """The years in which milestones fall due, with how many."""
+
+    template_name = "plans/deadline_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = (
+            Milestone.objects.order_by()
+            .values_list("deadline__year")
+            .annotate(n=Count("pk"))
+            .order_by("deadline__year")
+        )
+        context["years"] = list(years)
+        context["this_year"] = today().year
+        return context
+
+
+class DeadlineYearView(BadQueryMixin, ListView):
+    """What was due in a year and whether it was delivered: /deadlines/2022/."""
+
+    template_name = "plans/deadline_year.html"
+    context_object_name = "milestones"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        self.year = self.kwargs["year"]
+        if not YEARS[0] <= self.year <= YEARS[1]:
+            raise Http404(_("No such year."))
+        self.as_of = parse_as_of(request)
+        self.status = parse_status(request)
+        if request.GET.get("format") == "csv":
+            return self.csv()
+        return super().get(request, *args, **kwargs)
+
+    def milestones(self):
+        return Milestone.objects.with_status(self.as_of).due_in_year(self.year)
+
+    def get_queryset(self):
+        milestones = self.milestones().select_related("plan__jurisdiction")
+        if self.status:
+            milestones = milestones.filter(status=self.status)
+        return milestones.order_by("deadline", "plan__jurisdiction__code", "plan_id", "position")
+
+    def csv(self):
+        rows = (
+            (
+                milestone.plan.slug,
+                milestone.plan.display_title,
+                milestone.plan.jurisdiction.name,
+                milestone.display_statement,
+                milestone.deadline.isoformat(),
+                Status(milestone.status).label,
+                percent(milestone.progress),
+                percent(milestone.expected_progress),
+                milestone.latest_update_on.isoformat() if milestone.latest_update_on else "",
+            )
+            for milestone in self.get_queryset().iterator(chunk_size=2000)
+        )
+        header = [
+            _("plan"),
+            _("title"),
+            _("jurisdiction"),
+            _("milestone"),
+            _("deadline"),
+            _("status"),
+            _("progress (%)"),
+            _("expected progress (%)"),
+            _("latest update"),
+        ]
+        return csv_response(f"deadlines-{self.year}.csv", header, rows)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            year=self.year,
+            as_of=self.as_of,
+            status=self.status,
+            status_choices=Status.choices,
+            scorecard=deadline_year_scorecard(self.year, self.as_of).as_dict(),
+            years=Milestone.objects.dates("deadline", "year"),
+        )
+        return context
+
+
+class AboutView(TemplateView):
+    """What 數字政府 means and the national context, cited to the source report."""
+
+    template_name = "plans/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["definition"] = source_data.DEFINITION
+        context["report"] = source_data.REPORT
         return context
 
 

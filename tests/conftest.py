@@ -14,3 +14,17 @@ def _axes_off_unless_asked(request, settings):
     """django-axes needs the request in every authenticate() call, which the test client's
     login() does not pass; tests of the lockout itself enable it with the `axes` marker."""
     settings.AXES_ENABLED = request.node.get_closest_marker("axes") is not None
+
+
+@pytest.fixture
+def frozen_today():
+    """Today is 2023-06-30 in Asia/Shanghai: the fictional plans' 2022 deadlines have
+    passed and their 2024 ones have not."""
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    moment = datetime.datetime(2023, 6, 30, 12, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(moment, tick=False):
+        yield moment.date()

@@ -127,3 +127,26 @@ def make_editor(*jurisdictions, user=None):
     user = user or make_user()
     editor_assign(user=user, jurisdictions=jurisdictions)
     return user
+
+
+def make_tracked_plan(*, jurisdiction=None, number: int = 0, **kw):
+    """A fictional plan issued 2021-01-01 with four milestones that, on 2023-06-30, are
+    achieved, missed, overdue and unreported, and not yet due (no report); the first two
+    have published, sourced updates dated 2022-06-30."""
+    plan = make_plan(
+        jurisdiction=jurisdiction,
+        issued_on=datetime.date(2021, 1, 1),
+        title=kw.pop("title", f"虛構數字政府規劃{number}"),
+        title_en=kw.pop("title_en", f"Fictional Digital Government Plan {number}"),
+        end_year=2024,
+        **kw,
+    )
+    achieved = make_milestone(plan=plan, statement="建成虛構線上政府", position=1)
+    missed = make_milestone(plan=plan, statement="完成虛構平臺升級", position=2)
+    make_milestone(plan=plan, statement="虛構目標無報告", position=3)
+    make_milestone(
+        plan=plan, statement="建成虛構智慧政府", position=4, deadline=datetime.date(2024, 12, 31)
+    )
+    make_update(milestone=achieved, delivered=True, percent_complete=None)
+    make_update(milestone=missed, percent_complete=Decimal(50), narrative="虛構進展說明")
+    return plan

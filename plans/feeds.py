@@ -1,0 +1,102 @@
+"""Atom feeds of published progress updates: site-wide, per plan, per jurisdiction."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from plans.models import Jurisdiction, Plan, ProgressUpdate
+
+FEED_ITEMS = 50
+
+
+class LatestUpdatesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self, obj=None):
+        return _("govtracker: latest progress updates")
+
+    def subtitle(self, obj=None):
+        return _("Published, sourced progress updates on what governments' plans promised.")
+
+    def link(self, obj=None):
+        return reverse("plans:home")
+
+    def updates(self, obj):
+        return ProgressUpdate.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.updates(obj)
+            .for_timeline()
+            .select_related("milestone__plan__jurisdiction")
+            .order_by("-published_on", "-id")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item: ProgressUpdate) -> str:
+        return f"{item.milestone.plan.display_title}: {item.milestone.display_statement}"
+
+    def item_description(self, item: ProgressUpdate) -> str:
+        parts = [_("As of %(date)s") % {"date": item.as_of.isoformat()}]
+        if item.delivered:
+            parts.append(_("delivered"))
+        elif item.percent_complete is not None:
+            parts.append(
+                _("%(percent)s%% complete") % {"percent": f"{item.percent_complete.normalize():f}"}
+            )
+        elif item.value is not None:
+            parts.append(
+                _("value reached: %(value)s %(unit)s")
+                % {"value": f"{item.value.normalize():f}", "unit": item.milestone.unit}
+            )
+        if item.display_narrative:
+            parts.append(item.display_narrative)
+        sources = ", ".join(source.display_title for source in item.sources.all())
+        parts.append(_("Sources: %(sources)s") % {"sources": sources})
+        return " · ".join(parts)
+
+    def item_link(self, item: ProgressUpdate) -> str:
+        return f"{item.milestone.plan.get_absolute_url()}#update-{item.pk}"
+
+    def item_pubdate(self, item: ProgressUpdate) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(item.published_on, datetime.time()))
+
+    def item_updateddate(self, item: ProgressUpdate) -> datetime.datetime:
+        return item.modified
+
+    def item_categories(self, item: ProgressUpdate):
+        return [item.milestone.plan.jurisdiction.name]
+
+
+class PlanUpdatesFeed(LatestUpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Plan, slug=slug)
+
+    def title(self, obj):
+        return _("govtracker: updates on %(plan)s") % {"plan": obj.display_title}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def updates(self, obj):
+        return ProgressUpdate.objects.published().filter(milestone__plan=obj)
+
+
+class JurisdictionUpdatesFeed(LatestUpdatesFeed):
+    def get_object(self, request, code):
+        return get_object_or_404(Jurisdiction, code=code)
+
+    def title(self, obj):
+        return _("govtracker: updates in %(jurisdiction)s") % {"jurisdiction": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def updates(self, obj):
+        return ProgressUpdate.objects.published().filter(
+            milestone__plan__jurisdiction__in=Jurisdiction.objects.within(obj)
+        )

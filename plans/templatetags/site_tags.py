@@ -1,0 +1,104 @@
+"""Template helpers of the public site: language links, percentages, content in the
+visitor's script."""
+
+from django import template
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+from govtracker.text import localized
+from plans.progress import Status
+
+register = template.Library()
+
+# BCP 47 tags for hreflang and lang attributes.
+HREFLANG = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "en": "en"}
+
+
+def _translated(request, code: str) -> str:
+    return translate_url(request.get_full_path(), code)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in each language, for the switcher (plain links: no JavaScript)."""
+    request = context.get("request")
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        links.append(
+            {
+                "code": code,
+                "hreflang": HREFLANG.get(code, code),
+                "name": get_language_info(code)["name_local"],
+                "url": _translated(request, code) if request else "",
+                "current": code == current,
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_alternates(context):
+    """Absolute addresses of the page in each language, plus x-default (the default
+    language), for <link rel="alternate" hreflang>."""
+    request = context.get("request")
+    if request is None:
+        return []
+    try:
+        request.get_host()
+    except DisallowedHost:
+        # The 400 page for a forged Host header must not fail on the same header.
+        return []
+    alternates = [
+        (HREFLANG.get(code, code), request.build_absolute_uri(_translated(request, code)))
+        for code, _name in settings.LANGUAGES
+    ]
+    default = request.build_absolute_uri(_translated(request, settings.LANGUAGE_CODE))
+    return [*alternates, ("x-default", default)]
+
+
+@register.filter
+def html_lang(code: str) -> str:
+    return HREFLANG.get((code or "").lower(), code)
+
+
+@register.filter
+def pct(value) -> int | None:
+    """A share in 0..1 as a whole percentage (None stays None: "no data" is not 0%)."""
+    if value is None or value == "":
+        return None
+    return round(float(value) * 100)
+
+
+@register.filter
+def in_script(text: str) -> str:
+    """Traditional Chinese content in the visitor's script (OpenCC on Simplified pages)."""
+    return localized(text or "")
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """The translated label of a progress status value."""
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def status_rows(scorecard: dict) -> list[tuple[str, str, int]]:
+    """(status value, translated label, count) for every status, in the tracker's order,
+    from `plans.scorecards.Scorecard.as_dict()` (templates get the dict: a Scorecard's
+    __getitem__ would answer 0 to {{ scorecard.total }}, looked up as a key first)."""
+    counts = scorecard["counts"]
+    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+
+
+@register.filter
+def plan_status_rows(plan) -> list[tuple[str, str, int]]:
+    """The same from a plan annotated by `Plan.objects.with_progress()` (`n_<status>`),
+    leaving out the statuses no milestone has."""
+    rows = [(s.value, s.label, getattr(plan, f"n_{s.value}", 0)) for s in Status]
+    return [row for row in rows if row[2]]

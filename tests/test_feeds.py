@@ -1,0 +1,99 @@
+"""Atom feeds of published updates and the sitemap with its language alternates."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.factories import make_jurisdiction, make_milestone, make_tracked_plan, make_update
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def feeds_data(frozen_today):
+    province = make_jurisdiction(code="340000", name_en="Fictional Province")
+    other = make_jurisdiction(name_en="Other Fictional Province")
+    plan = make_tracked_plan(jurisdiction=province, slug="fictional-plan")
+    other_plan = make_tracked_plan(jurisdiction=other, slug="other-plan")
+    # A draft and an update scheduled after today stay out of every feed.
+    milestone = make_milestone(plan=plan)
+    make_update(milestone=milestone, published_on=None, narrative="虛構草稿")
+    make_update(milestone=milestone, published_on=datetime.date(2023, 7, 1), narrative="虛構排程")
+    return {"plan": plan, "other_plan": other_plan, "province": province}
+
+
+def entries(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    return root, root.findall(f"{ATOM}entry")
+
+
+def test_site_feed_lists_published_updates_only(client, feeds_data):
+    root, items = entries(client, "/en/feeds/updates/")
+    assert root.find(f"{ATOM}title").text == "govtracker: latest progress updates"
+    assert len(items) == 4  # two published updates of each fictional plan
+    text = ET.tostring(root, encoding="unicode")
+    assert "虛構草稿" not in text and "虛構排程" not in text
+    links = [item.find(f"{ATOM}link").get("href") for item in items]
+    assert all("/en/plans/" in link and "#update-" in link for link in links)
+    summaries = " ".join(item.find(f"{ATOM}summary").text for item in items)
+    assert "50% complete" in summaries and "Sources: 虛構來源" in summaries
+
+
+def test_plan_feed_lists_only_that_plans_updates(client, feeds_data):
+    _root, items = entries(client, "/en/feeds/plans/fictional-plan/")
+    assert len(items) == 2
+    assert all("fictional-plan" in item.find(f"{ATOM}link").get("href") for item in items)
+
+
+def test_jurisdiction_feed_lists_updates_in_that_jurisdiction(client, feeds_data):
+    _root, items = entries(client, "/en/feeds/jurisdictions/340000/")
+    assert len(items) == 2
+
+
+def test_feed_titles_follow_the_language(client, feeds_data):
+    root, _items = entries(client, "/zh-hans/feeds/plans/fictional-plan/")
+    assert "虚构数字政府规划" in root.find(f"{ATOM}title").text
+
+
+def test_sitemap_index_lists_each_section(client, feeds_data):
+    xml = client.get("/sitemap.xml").content.decode()
+    for section in ["pages", "plans", "jurisdictions", "deadlines", "indicators"]:
+        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in xml
+
+
+def test_sitemap_lists_every_page_in_each_language_with_alternates(client, feeds_data):
+    xml = "".join(
+        client.get(f"/sitemap-{section}.xml").content.decode()
+        for section in ["pages", "plans", "deadlines"]
+    )
+    for prefix in ["zh-hant", "zh-hans", "en"]:
+        assert f"<loc>http://testserver/{prefix}/plans/fictional-plan/</loc>" in xml
+        assert f"<loc>http://testserver/{prefix}/deadlines/2022/</loc>" in xml
+        assert f"<loc>http://testserver/{prefix}/about/</loc>" in xml
+    assert 'hreflang="zh-hans" href="http://testserver/zh-hans/plans/fictional-plan/"' in xml
+    assert 'hreflang="x-default"' in xml
+
+
+def test_sitemap_pages_split_plans_without_losing_or_repeating_one(client, feeds_data, settings):
+    from plans.sitemaps import PlanSitemap
+    from tests.factories import make_plan
+
+    for n in range(5):
+        make_plan(slug=f"extra-{n}")
+    PlanSitemap.limit = 4  # 7 plans x 3 languages = 21 entries: 6 pages, split mid-plan
+    try:
+        locations = []
+        for page in range(1, 7):
+            xml = client.get(f"/sitemap-plans.xml?p={page}").content.decode()
+            locations += [line for line in xml.split("<loc>")[1:]]
+        assert client.get("/sitemap-plans.xml?p=7").status_code == 404
+    finally:
+        PlanSitemap.limit = 15_000
+    urls = [location.split("</loc>")[0] for location in locations]
+    assert len(urls) == 21 and len(set(urls)) == 21

@@ -1,0 +1,73 @@
+"""The three languages: every UI string translated, catalogues compiled, pages switched."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from plans.models import Plan
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+CATALOGUES = ["zh_Hant", "zh_Hans", "en"]
+
+
+def entries(language: str) -> list[tuple[str, list[str], str]]:
+    """(msgid, msgstrs, flags) of every entry in a .po file, the header left out."""
+    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    result = []
+    for block in text.split("\n\n")[1:]:
+        if block.startswith("#~") or not block.strip():
+            continue
+        found = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        msgid = "".join(re.findall(r'"(.*)"', found.group(1)))
+        strs = [
+            "".join(re.findall(r'"(.*)"', m))
+            for m in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
+        ]
+        flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
+        result.append((msgid, strs, flags))
+    return result
+
+
+@pytest.mark.parametrize("language", CATALOGUES)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    found = entries(language)
+    assert len(found) > 300
+    untranslated = [msgid for msgid, strs, _ in found if not strs or not all(strs)]
+    assert untranslated == []
+    assert [msgid for msgid, _, flags in found if "fuzzy" in flags] == []
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "zh_Hans"])
+def test_chinese_catalogues_are_in_chinese(language):
+    for msgid, strs, _ in entries(language):
+        if re.search(r"[A-Za-z]{4,}", msgid) and msgid not in {"URL"}:
+            assert re.search(r"[\u4e00-\u9fff]", strs[0]), msgid
+
+
+def test_simplified_catalogue_uses_simplified_characters():
+    hans = {msgid: strs[0] for msgid, strs, _ in entries("zh_Hans")}
+    assert hans["Plans"] == "规划"
+    assert hans["Milestones due and delivered, by province"] == "各省已到期与已完成的目标"
+    assert hans["Search"] == "搜索"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "home", "plans"),
+    [("zh-hant", "首頁", "規劃"), ("zh-hans", "首页", "规划"), ("en", "Home", "Plans")],
+)
+def test_compiled_catalogues_translate_the_pages(client, language, home, plans):
+    html = client.get(f"/{language}/").content.decode()
+    nav = html.split('class="site-nav"')[1].split("</nav>")[0]
+    assert f">{home}</a>" in nav and f">{plans}</a>" in nav
+
+
+def test_model_names_are_translated():
+    with translation.override("zh-hant"):
+        assert str(Plan._meta.verbose_name) == "規劃"
+        assert str(Plan.Kind.WORK_POINTS.label) == "工作要點"
+    with translation.override("zh-hans"):
+        assert str(Plan._meta.get_field("issued_on").verbose_name) == "发布日期"

@@ -1,0 +1,301 @@
+"""The public pages: each one opens in the three languages and shows what it promises."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import (
+    make_indicator,
+    make_jurisdiction,
+    make_milestone,
+    make_observation,
+    make_plan,
+    make_target,
+    make_tracked_plan,
+)
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["zh-hant", "zh-hans", "en"]
+
+
+@pytest.fixture
+def tracked(frozen_today):
+    province = make_jurisdiction(
+        code="340000", name_zh_hant="虛構省", name_zh_hans="虚构省", name_en="Fictional Province"
+    )
+    city = make_jurisdiction(
+        level="key_city",
+        parent=province,
+        name_zh_hant="虛構市",
+        name_zh_hans="虚构市",
+        name_en="Fictional City",
+    )
+    plan = make_tracked_plan(jurisdiction=province, slug="fictional-plan")
+    city_plan = make_plan(
+        jurisdiction=city,
+        slug="fictional-city-plan",
+        title="虛構市方案",
+        title_en="",
+        kind="programme",
+    )
+    return {"province": province, "city": city, "plan": plan, "city_plan": city_plan}
+
+
+def section(html: str, heading_id: str) -> str:
+    """The part of a page from a heading to the end of its section."""
+    return html.split(f'id="{heading_id}"')[1].split("</section>")[0]
+
+
+def page_paths(tracked):
+    indicator = make_indicator(slug="fictional-indicator", name="虛構指標")
+    make_observation(indicator=indicator)
+    return [
+        "/",
+        "/plans/",
+        "/plans/fictional-plan/",
+        f"/jurisdictions/{tracked['province'].code}/",
+        "/deadlines/",
+        "/deadlines/2022/",
+        "/indicators/",
+        "/indicators/fictional-indicator/",
+        "/about/",
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_opens_in_each_language(client, tracked, language):
+    for path in page_paths(tracked):
+        response = client.get(f"/{language}{path}")
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        expected = {"zh-hant": 'lang="zh-Hant"', "zh-hans": 'lang="zh-Hans"', "en": 'lang="en"'}
+        assert expected[language] in html, path
+
+
+def test_home_shows_scorecard_deadlines_updates_and_map(client, tracked):
+    html = client.get("/en/").content.decode()
+    # The national scorecard counts the fictional plan's four milestones by status.
+    assert "1</strong> of 3 milestones due were delivered (33%)" in html
+    # Deadlines coming (2024) and just passed (2022).
+    upcoming = html.split('id="upcoming-title"')[1].split("</section>")[0]
+    assert "建成虛構智慧政府" in upcoming
+    passed = html.split('id="passed-title"')[1].split("</section>")[0]
+    assert "完成虛構平臺升級" in passed and "建成虛構智慧政府" not in passed
+    # The latest updates, with their sources.
+    updates = html.split('id="updates-title"')[1].split("</section>")[0]
+    assert "Fictional Digital Government Plan" in updates
+    assert "虛構來源" in updates
+
+
+def test_home_map_colours_a_province_by_its_share_delivered(client, tracked):
+    html = client.get("/en/").content.decode()
+    svg = html.split("<svg")[1].split("</svg>")[0]
+    # Only the fictional province (code 340000) has a tile among the 32 layout codes here.
+    assert svg.count('<g class="tile') == 1
+    assert '<g class="tile band-2">' in svg  # 1 of 3 due delivered: 33%
+    assert "<title>Fictional Province: 1 of 3 due delivered (33%)</title>" in svg
+    # The text alternative gives the same figures.
+    table = html.split('class="map-table"')[1].split("</details>")[0]
+    assert re.search(
+        r"Fictional Province</a></th><td class=\"num\">3</td>"
+        r"<td class=\"num\">1</td><td class=\"num\">33%</td>",
+        table,
+    )
+
+
+def test_home_map_counts_key_city_plans_in_their_province(client, tracked):
+    make_tracked_plan(jurisdiction=tracked["city"])
+    html = client.get("/en/").content.decode()
+    assert "Fictional Province: 2 of 6 due delivered (33%)" in html
+
+
+def test_plan_page_shows_milestones_progress_expected_status_and_inputs(client, tracked):
+    html = client.get("/en/plans/fictional-plan/").content.decode()
+    assert "Fictional Digital Government Plan" in html
+    milestones = section(html, "milestones-title")
+    for status in ["achieved", "missed", "overdue_unreported", "no_report"]:
+        assert milestones.count(f'badge status-{status}"') == 1
+    # The missed milestone: 50% reported, 100% expected (its deadline has passed).
+    missed = html.split("完成虛構平臺升級")[1].split("</li>")[0]
+    assert 'class="progress-fill" style="width: 50%"' in missed
+    assert 'class="progress-expected" style="left: 100%"' in missed
+    # The inputs behind the status, in the tracker's words.
+    assert (
+        "started 2021-01-01, due 2022-12-31, 100% of the time gone, "
+        "50% reported on 2022-06-30 → missed"
+    ) in missed
+    # The unreported one shows no bar filling, never 0% progress.
+    unreported = html.split("虛構目標無報告")[1].split("</li>")[0]
+    assert "progress-fill" not in unreported
+    assert "No progress reported" in unreported
+    # The timeline of updates, each with its source.
+    timeline = html.split('id="timeline-title"')[1].split("</section>")[0]
+    assert timeline.count('<li id="update-') == 2
+    assert "虛構進展說明" in timeline and "虛構來源" in timeline
+
+
+def test_plan_page_as_of_a_past_date_shows_the_plan_as_it_stood(client, tracked):
+    html = client.get("/en/plans/fictional-plan/?as_of=2022-05-31").content.decode()
+    assert "As it stood on 2022-05-31" in html
+    # The updates dated 2022-06-30 did not exist yet: nothing reported, nothing overdue.
+    milestones = section(html, "milestones-title")
+    assert milestones.count('badge status-no_report"') == 4
+    assert '<li id="update-' not in html
+
+
+def test_plan_page_nests_sub_milestones_under_their_parent(client, tracked):
+    plan = tracked["plan"]
+    parent = plan.milestones.get(position=1)
+    make_milestone(plan=plan, parent=parent, statement="虛構子目標", position=9)
+    html = client.get("/en/plans/fictional-plan/").content.decode()
+    parent_block = html.split("建成虛構線上政府")[1]
+    assert 'class="milestones sub-milestones"' in parent_block.split("完成虛構平臺升級")[0]
+    assert "虛構子目標" in parent_block.split("完成虛構平臺升級")[0]
+
+
+def test_unknown_plan_is_404(client, tracked):
+    assert client.get("/en/plans/no-such-plan/").status_code == 404
+
+
+def test_jurisdiction_page_shows_its_plans_scorecard_and_key_cities(client, tracked):
+    html = client.get("/en/jurisdictions/340000/").content.decode()
+    assert "<h1>Fictional Province</h1>" in html
+    assert "Fictional Digital Government Plan" in html
+    assert "虛構市方案" in html  # the key city's plan is the province's too
+    assert "Key cities" in html and "Fictional City" in html
+    assert "1</strong> of 3 milestones due were delivered" in html
+
+
+def test_unknown_jurisdiction_is_404(client, tracked):
+    assert client.get("/en/jurisdictions/000000/").status_code == 404
+
+
+def test_deadline_year_page_lists_what_was_due_with_statuses(client, tracked):
+    html = client.get("/en/deadlines/2022/").content.decode()
+    assert "Due in 2022" in html
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert table.count("badge status-") == 3
+    assert "建成虛構線上政府" in table and "建成虛構智慧政府" not in table
+    assert "1</strong> of 3 milestones due were delivered" in html
+
+
+def test_deadline_year_page_filters_by_status(client, tracked):
+    html = client.get("/en/deadlines/2022/?status=missed").content.decode()
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "完成虛構平臺升級" in table
+    assert "建成虛構線上政府" not in table
+
+
+def test_deadline_index_lists_years_with_counts(client, tracked):
+    html = client.get("/en/deadlines/").content.decode()
+    assert 'href="/en/deadlines/2022/"' in html and 'href="/en/deadlines/2024/"' in html
+    assert "3 milestones" in html
+
+
+def test_indicator_pages_show_chart_targets_and_sourced_values(client, frozen_today):
+    national = make_jurisdiction(level="national", code="CN", name_en="Fictional Nation")
+    indicator = make_indicator(slug="fictional-share", name="虛構比例", name_en="Fictional share")
+    make_observation(
+        indicator=indicator,
+        jurisdiction=national,
+        value=Decimal("50.0"),
+        numerator=16,
+        denominator=32,
+        as_of=datetime.date(2020, 11, 30),
+    )
+    make_observation(
+        indicator=indicator,
+        jurisdiction=national,
+        value=Decimal("71.9"),
+        numerator=23,
+        denominator=32,
+        as_of=datetime.date(2021, 11, 30),
+    )
+    make_target(
+        indicator=indicator, jurisdiction=national, value=90, due_on=datetime.date(2025, 12, 31)
+    )
+    listing = client.get("/en/indicators/").content.decode()
+    assert "Fictional share" in listing
+    assert "71.9%" in listing and "(23/32)" in listing  # the latest value
+    html = client.get("/en/indicators/fictional-share/").content.decode()
+    svg = html.split("<svg")[1].split("</svg>")[0]
+    assert svg.count('class="series-point"') == 2
+    assert svg.count('class="target-point"') == 1
+    assert "<title>2021-11-30: 71.9%</title>" in svg
+    assert "Target 2025-12-31: 90%</title>" in svg
+    table = html.split('id="values-title"')[1]
+    assert "50%" in table and "(16/32)" in table and "虛構來源" in table
+
+
+def test_about_page_gives_the_definition_and_its_source(client):
+    html = client.get("/zh-hant/about/").content.decode()
+    assert "數字政府是指以現代互聯網" in html
+    assert "中研普華產業研究院" in html
+
+
+def test_simplified_pages_show_content_converted_by_opencc(client, tracked):
+    html = client.get("/zh-hans/plans/fictional-plan/").content.decode()
+    assert "虚构数字政府规划" in html  # 虛構數字政府規劃, converted
+    assert "虛構數字政府規劃" not in html
+    assert "虚构省" in html
+    about = client.get("/zh-hans/about/").content.decode()
+    assert "数字政府是指以现代互联网" in about
+
+
+def test_english_pages_show_english_titles_and_fall_back_to_the_original(client, tracked):
+    html = client.get("/en/plans/").content.decode()
+    assert "Fictional Digital Government Plan" in html
+    assert "虛構市方案" in html  # no English title entered: the original is shown
+
+
+def test_pages_link_their_language_versions_with_hreflang(client, tracked):
+    html = client.get("/en/plans/fictional-plan/?as_of=2022-05-31").content.decode()
+    for hreflang, prefix in [("zh-Hant", "zh-hant"), ("zh-Hans", "zh-hans"), ("en", "en")]:
+        assert (
+            f'<link rel="alternate" hreflang="{hreflang}" '
+            f'href="http://testserver/{prefix}/plans/fictional-plan/?as_of=2022-05-31">'
+        ) in html
+    assert 'hreflang="x-default" href="http://testserver/zh-hant/plans/fictional-plan/' in html
+    # The switcher is made of plain links: it works without JavaScript.
+    switcher = html.split('class="language-switcher"')[1].split("</nav>")[0]
+    assert 'href="/zh-hans/plans/fictional-plan/?as_of=2022-05-31"' in switcher
+    assert 'aria-current="true">English</a>' in switcher
+
+
+def test_pages_load_nothing_from_another_host(client, tracked):
+    for path in page_paths(tracked):
+        html = client.get(f"/en{path}").content.decode()
+        for tag in re.findall(r"<(?:link|script|img)[^>]*>", html):
+            if 'rel="alternate"' in tag:
+                continue
+            assert "://" not in tag, (path, tag)
+        assert "<script" not in html  # pages work without JavaScript
+
+
+def test_plan_page_has_a_print_style(client, tracked):
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("css/site.css"), encoding="utf-8").read()
+    assert "@media print" in css
+    html = client.get("/en/plans/fictional-plan/").content.decode()
+    assert 'class="as-of-form"' in html  # hidden on paper by the print style
+
+
+def test_deadline_year_as_of_the_deadline_shows_what_was_known_then(client, tracked):
+    html = client.get("/en/deadlines/2022/?as_of=2022-12-31").content.decode()
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    # On the deadline day nothing is overdue yet: 50% of the way is behind, not missed.
+    assert table.count('badge status-achieved"') == 1
+    assert table.count('badge status-behind"') == 1
+    assert table.count('badge status-no_report"') == 1
+    assert 'name="as_of" value="2022-12-31"' in html
+    # The status links of the scorecard keep the date.
+    assert "?as_of=2022-12-31&amp;status=missed" in html
+
+
+def test_jurisdiction_page_as_of_a_past_date(client, tracked):
+    html = client.get("/en/jurisdictions/340000/?as_of=2022-05-31").content.decode()
+    assert "No milestone has fallen due yet." in html

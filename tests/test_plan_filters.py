@@ -1,0 +1,152 @@
+"""The plans list: every PlanFilter field, sorting, pagination and the CSV download."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from tests.factories import make_jurisdiction, make_milestone, make_plan, make_tracked_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plans(frozen_today):
+    north = make_jurisdiction(name_zh_hant="北虛構省", name_en="North Fictional Province")
+    city = make_jurisdiction(level="key_city", parent=north, name_en="Fictional City")
+    south = make_jurisdiction(name_zh_hant="南虛構省", name_en="South Fictional Province")
+    return {
+        "tracked": make_tracked_plan(jurisdiction=north, slug="tracked"),
+        "city": make_plan(
+            jurisdiction=city,
+            slug="city",
+            title="虛構市數字政府方案",
+            title_en="",
+            kind="programme",
+            issued_on=datetime.date(2022, 5, 1),
+        ),
+        "south": make_plan(
+            jurisdiction=south,
+            slug="south",
+            title="南虛構省工作要點",
+            title_en="South Work Points",
+            kind="work_points",
+            issued_on=datetime.date(2020, 3, 1),
+        ),
+        "north": north,
+        "south_province": south,
+    }
+
+
+def slugs(response):
+    return [plan.slug for plan in response.context["plans"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["city", "tracked", "south"]),  # newest first
+        ("kind=programme", ["city"]),
+        ("kind=work_points", ["south"]),
+        ("level=key_city", ["city"]),
+        ("status=missed", ["tracked"]),
+        ("status=achieved", ["tracked"]),
+        ("status=on_track", []),
+        ("deadline_year=2024", ["tracked"]),
+        ("deadline_year=2030", []),
+        ("issued_after=2021-01-01", ["city", "tracked"]),
+        ("issued_before=2021-01-01", ["tracked", "south"]),
+        ("issued_after=2020-01-01&issued_before=2020-12-31", ["south"]),
+        ("q=工作要點", ["south"]),
+        ("q=south work", ["south"]),
+        ("q=数字政府", ["city", "tracked"]),  # typed in Simplified, stored in Traditional
+        ("o=jurisdiction", ["tracked", "city", "south"]),
+        ("o=issued", ["south", "tracked", "city"]),
+        ("o=end,-issued", ["south", "city", "tracked"]),
+    ],
+)
+def test_each_filter_and_sort_narrows_the_list(client, plans, query, expected):
+    response = client.get(f"/en/plans/?{query}")
+    assert response.status_code == 200
+    assert slugs(response) == expected
+
+
+def test_jurisdiction_filter_includes_the_jurisdictions_directly_under_it(client, plans):
+    code = plans["north"].code
+    assert sorted(slugs(client.get(f"/en/plans/?jurisdiction={code}"))) == ["city", "tracked"]
+    other = plans["south_province"].code
+    assert slugs(client.get(f"/en/plans/?jurisdiction={other}")) == ["south"]
+
+
+def test_status_filter_follows_the_as_of_date(client, plans):
+    # On 2022-05-31 no update existed yet: nothing was achieved.
+    assert slugs(client.get("/en/plans/?status=achieved&as_of=2022-05-31")) == []
+
+
+def test_list_shows_each_plan_with_progress_and_status_counts(client, plans):
+    html = client.get("/en/plans/").content.decode()
+    row = html.split("Fictional Digital Government Plan")[1].split("</tr>")[0]
+    for status in ["achieved", "missed", "overdue_unreported", "no_report"]:
+        assert f"badge status-{status}" in row
+    assert "North Fictional Province" in row
+
+
+def test_list_is_paginated_and_pages_keep_the_filters(client, frozen_today):
+    province = make_jurisdiction()
+    for n in range(30):
+        make_plan(jurisdiction=province, slug=f"p{n:02d}", kind="opinion")
+    first = client.get("/en/plans/?kind=opinion")
+    assert len(first.context["plans"]) == 25
+    html = first.content.decode()
+    assert 'href="?kind=opinion&amp;page=2"' in html
+    second = client.get("/en/plans/?kind=opinion&page=2")
+    assert len(second.context["plans"]) == 5
+
+
+def test_csv_download_streams_the_filtered_list(client, plans):
+    response = client.get("/en/plans/?kind=work_points&format=csv")
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="plans.csv"' in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["slug", "title"]
+    assert [row[0] for row in rows[1:]] == ["south"]
+    assert rows[1][1] == "South Work Points"
+
+
+def test_csv_download_ignores_pagination(client, frozen_today):
+    province = make_jurisdiction()
+    for n in range(30):
+        make_plan(jurisdiction=province, slug=f"p{n:02d}")
+    response = client.get("/en/plans/?format=csv&page=2")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 31
+
+
+def test_deadline_year_csv_has_statuses(client, plans):
+    response = client.get("/en/deadlines/2022/?format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 4
+    assert {row[3] for row in rows[1:]} == {
+        "建成虛構線上政府",
+        "完成虛構平臺升級",
+        "虛構目標無報告",
+    }
+
+
+def test_form_keeps_the_chosen_values(client, plans):
+    make_milestone(plan=plans["south"])
+    html = client.get("/en/plans/?kind=work_points&q=South").content.decode()
+    assert '<option value="work_points" selected>' in html
+    assert 'value="South"' in html
+
+
+def test_jurisdiction_csv_lists_its_plans_and_its_key_cities(client, plans):
+    response = client.get(f"/en/jurisdictions/{plans['north'].code}/?format=csv")
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row[0] for row in rows[1:]) == ["city", "tracked"]
