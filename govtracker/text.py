@@ -48,3 +48,19 @@ def localized(original: str, english: str = "", language: str | None = None) -> 
     if version == "hans":
         return to_simplified(original)
     return original
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=2_000)
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional Chinese, so that a search typed in Simplified characters
+    finds content stored in Traditional ones."""
+    if not text:
+        return text
+    return _s2t().convert(text)
