@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("govtracker.api_urls")),
 ]
 
 # Pages carry their language in the URL (/zh-hant/, /zh-hans/, /en/) so that each

@@ -1,0 +1,268 @@
+"""What every endpoint of the REST API (/api/v1/) shares.
+
+Defaults are named once in settings.REST_FRAMEWORK and live here: pagination with a
+maximum page size, ordering that is always stable, a CSV renderer that streams whole
+lists, anonymous throttling at a configurable rate, conditional GET, CORS for reads only,
+and the OpenAPI description of the errors every operation can answer with.
+"""
+
+import copy
+import csv
+import datetime
+import json
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from corsheaders.middleware import CorsMiddleware
+from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.http import StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import conditional_page
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, pagination, renderers, serializers, throttling
+from rest_framework.settings import api_settings
+
+# --- Pagination and ordering ---------------------------------------------------------
+
+
+class Pagination(pagination.PageNumberPagination):
+    """Numbered pages of 50 rows; a client may ask for up to API_MAX_PAGE_SIZE."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = settings.API_MAX_PAGE_SIZE
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """?ordering=… over the fields a view allows, always ending with the primary key so
+    that equal values never swap places between two pages."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not ordering:
+            ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering.append("pk")
+        return ordering
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, Decimal | int | float | datetime.date):
+        return str(value)
+    text = str(value)
+    # A cell starting with = + - @ is a formula to a spreadsheet; a leading apostrophe
+    # keeps an editor's narrative from running as one on a reader's machine. Numbers
+    # (decimals arrive as strings, "-2.5000") stay as they are.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _flatten(row: dict, prefix: str = "") -> dict:
+    """Nested objects become dotted columns: inputs.as_of, inputs.deadline, …"""
+    flat = {}
+    for key, value in row.items():
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """text/csv, UTF-8 with a byte-order mark so that spreadsheets read Chinese right."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict):
+            data = data.get("results", [data]) if "results" in data else [data]
+        return "".join(self.stream(data or [])).encode(self.charset)
+
+    def stream(self, rows: Iterable[dict], header: list[str] | None = None) -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"
+        columns = None
+        for row in rows:
+            flat = _flatten(dict(row))
+            if columns is None:
+                columns = list(flat)
+                yield writer.writerow(columns)
+            yield writer.writerow([_cell(flat.get(column)) for column in columns])
+        if columns is None and header:
+            yield writer.writerow(header)
+
+
+# --- Throttling, CORS -------------------------------------------------------------------
+
+
+class AnonRateThrottle(throttling.AnonRateThrottle):
+    """Anonymous clients get settings.API_ANON_RATE requests (environment API_ANON_RATE,
+    e.g. "120/minute"; empty turns throttling off). Read when each request comes in, not at
+    import, so the rate can be changed without touching REST_FRAMEWORK."""
+
+    def get_rate(self) -> str | None:
+        return settings.API_ANON_RATE or None
+
+
+class ReadOnlyCorsMiddleware(CorsMiddleware):
+    """django-cors-headers, enabled only for reads: a page on any origin may GET the API,
+    but neither a write nor its preflight gets an Access-Control-Allow-Origin header, so a
+    browser never lets another site write with a visitor's session."""
+
+    def is_enabled(self, request) -> bool:
+        method = request.method
+        if method == "OPTIONS" and "access-control-request-method" in request.headers:
+            method = request.headers["access-control-request-method"].upper()
+        return method in ("GET", "HEAD", "OPTIONS") and super().is_enabled(request)
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+class APIViewMixin:
+    """Shared behaviour of govtracker's viewsets.
+
+    - Conditional GET: an ETag computed from the rendered body (Django's
+      ConditionalGetMiddleware, applied to the API only), so a client that sends
+      If-None-Match gets 304 without the body.
+    - ?format=csv on a list streams the whole filtered list, not one page.
+    - Every write is recorded with its author in the admin's history (LogEntry).
+    """
+
+    csv_filename = "export"
+
+    @method_decorator(conditional_page)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_renderers(self):
+        renderer_list = super().get_renderers()
+        if getattr(self, "action", None) != "list":
+            renderer_list = [r for r in renderer_list if not isinstance(r, CSVRenderer)]
+        return renderer_list
+
+    def list(self, request, *args, **kwargs):
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, CSVRenderer):
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer()
+        rows = (self.get_serializer(obj).data for obj in queryset.iterator(chunk_size=2000))
+        response = StreamingHttpResponse(
+            renderer.stream(rows, header=list(serializer.fields)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
+        return response
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
+        if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Editors see their drafts: what a URL returns depends on who asks.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
+
+    def perform_create(self, serializer):
+        instance = serializer.save(**self.author_fields())
+        record_write(self.request.user, instance, ADDITION)
+
+    def perform_update(self, serializer):
+        instance = serializer.save()
+        record_write(self.request.user, instance, CHANGE, fields=list(serializer.validated_data))
+
+    def author_fields(self) -> dict:
+        """Extra fields a create saves; a model with an author field names it here."""
+        return {}
+
+
+def record_write(user, instance: models.Model, action: int, fields: list[str] = ()) -> None:
+    """Who wrote what through the API, in the admin's history of the object."""
+    if action == ADDITION:
+        message = [{"added": {}}]
+    else:
+        opts = instance._meta
+        names = [str(opts.get_field(name).verbose_name) for name in fields]
+        message = [{"changed": {"fields": names}}]
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[instance], action_flag=action, change_message=message
+    )
+
+
+# --- Serializers ------------------------------------------------------------------------
+
+
+class CleanedModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer that also runs the model's clean(), so that the API answers a
+    broken invariant with the same per-field message as the admin (400), before the
+    database constraint would turn it into an IntegrityError."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        opts = self.Meta.model._meta
+        many_to_many = {field.name for field in opts.many_to_many}
+        candidate = copy.copy(self.instance) if self.instance else self.Meta.model()
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(candidate, name, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as error:
+            detail = serializers.as_serializer_error(error)
+            if NON_FIELD_ERRORS in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(detail) from None
+        # clean() fills in what is derived (a milestone's start date, an observation's
+        # percentage from its parts): save what it settled on.
+        for name in getattr(self.Meta, "derived_fields", ()):
+            attrs[name] = getattr(candidate, name)
+        return attrs
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, plus whatever a view adds to its FilterSet's arguments (the plans'
+    FilterSet takes the as-of date of its status filter)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        if hasattr(view, "get_filterset_extra_kwargs"):
+            kwargs.update(view.get_filterset_extra_kwargs())
+        return kwargs

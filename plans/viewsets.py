@@ -1,0 +1,283 @@
+"""The REST API of jurisdictions, plans, milestones, progress updates and sources.
+
+Everyone reads; editors write plans, milestones and updates of their own jurisdictions.
+Lists get their rows from one QuerySet method each, so their query count does not grow
+with the data (tests/test_api_queries.py pins it).
+"""
+
+import datetime
+from functools import cached_property
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    BasePermission,
+    DjangoModelPermissionsOrAnonReadOnly,
+)
+
+from govtracker.api import APIViewMixin
+from plans.filters import (
+    JurisdictionFilter,
+    MilestoneFilter,
+    PlanFilter,
+    ProgressUpdateFilter,
+    SourceFilter,
+)
+from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
+from plans.serializers import (
+    JurisdictionSerializer,
+    MilestoneSerializer,
+    PlanSerializer,
+    ProgressUpdateSerializer,
+    SourceSerializer,
+)
+
+# --- Editor scope: PLACEHOLDER until plans/permissions.py (branch `editors`) lands. ------
+# The lead swaps these two functions for the shared helpers at merge. Until then: a
+# superuser edits everything; a staff user edits the jurisdictions named by their groups
+# "jurisdiction:<code>", and those directly under them; nobody else edits anything.
+# (Which models a user may add or change at all is Django's model permissions, checked
+# by DjangoModelPermissionsOrAnonReadOnly.)
+
+SCOPE_GROUP_PREFIX = "jurisdiction:"
+
+
+def editable_jurisdictions(user) -> QuerySet | None:
+    """The jurisdictions `user` edits, as a lazy QuerySet; None means all of them."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return None
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return Jurisdiction.objects.none()
+    codes = [
+        name.removeprefix(SCOPE_GROUP_PREFIX)
+        for name in user.groups.filter(name__startswith=SCOPE_GROUP_PREFIX).values_list(
+            "name", flat=True
+        )
+    ]
+    return Jurisdiction.objects.filter(code__in=codes) | Jurisdiction.objects.filter(
+        parent__code__in=codes
+    )
+
+
+def user_can_edit_jurisdiction(user, jurisdiction: Jurisdiction) -> bool:
+    scope = editable_jurisdictions(user)
+    return scope is None or scope.filter(pk=jurisdiction.pk).exists()
+
+
+# --- End of the placeholder. -------------------------------------------------------------
+
+
+class CanEditJurisdiction(BasePermission):
+    """Writes only to objects of the jurisdictions the user edits."""
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        view.check_jurisdiction(view.jurisdiction_of(obj))
+        return True
+
+
+class EditorWritesMixin:
+    """Writes by authenticated editors within their jurisdictions.
+
+    `scope` is the path from an object to its jurisdiction ("plan.jurisdiction"); both the
+    object as it is and the object as the write would leave it must be in the editor's
+    jurisdictions, so nobody moves a plan out of (or into) someone else's.
+    """
+
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly, CanEditJurisdiction]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    scope: str = "jurisdiction"
+
+    def jurisdiction_of(self, obj) -> Jurisdiction:
+        for name in self.scope.split("."):
+            obj = getattr(obj, name)
+        return obj
+
+    def jurisdiction_after_write(self, serializer) -> Jurisdiction:
+        first, _dot, rest = self.scope.partition(".")
+        related = serializer.validated_data.get(first) or getattr(serializer.instance, first)
+        for name in rest.split(".") if rest else []:
+            related = getattr(related, name)
+        return related
+
+    def check_jurisdiction(self, jurisdiction: Jurisdiction) -> None:
+        if not user_can_edit_jurisdiction(self.request.user, jurisdiction):
+            raise PermissionDenied(
+                _(
+                    "You cannot edit data of %(jurisdiction)s (%(code)s): it is not one of "
+                    "the jurisdictions you edit."
+                )
+                % {"jurisdiction": jurisdiction.name, "code": jurisdiction.code}
+            )
+
+    def perform_create(self, serializer):
+        self.check_jurisdiction(self.jurisdiction_after_write(serializer))
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self.check_jurisdiction(self.jurisdiction_after_write(serializer))
+        super().perform_update(serializer)
+
+
+class _AsOfForm(forms.Form):
+    as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description=_(
+        "Compute progress and status as of this date (YYYY-MM-DD), counting only updates "
+        "dated on or before it. Default: today (Asia/Shanghai)."
+    ),
+)
+
+
+class AsOfMixin:
+    """Progress and status as of `?as_of=YYYY-MM-DD` (default today); 400 otherwise."""
+
+    @cached_property
+    def as_of(self) -> datetime.date:
+        form = _AsOfForm(self.request.query_params if self.request else {})
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    name: [error["message"] for error in errors]
+                    for name, errors in form.errors.get_json_data().items()
+                }
+            )
+        return form.cleaned_data["as_of"] or today()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["as_of"] = self.as_of
+        context["tolerance"] = float(settings.PROGRESS_TOLERANCE)
+        return context
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Jurisdictions")),
+    retrieve=extend_schema(summary=_("A jurisdiction")),
+)
+class JurisdictionViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Governments: the nation, provinces, key cities (by administrative-division code)."""
+
+    serializer_class = JurisdictionSerializer
+    filterset_class = JurisdictionFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9]+"
+    ordering_fields = ["code", "level", "name_en"]
+    csv_filename = "jurisdictions"
+
+    def get_queryset(self):
+        return Jurisdiction.objects.select_related("parent")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Sources")),
+    retrieve=extend_schema(summary=_("A source")),
+    create=extend_schema(summary=_("Add a source (editors)")),
+)
+class SourceViewSet(APIViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Citations behind plans, updates and observations. Editors add them (a source may be
+    cited by several jurisdictions, so it is not changed through the API)."""
+
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["title", "published_on", "created"]
+    csv_filename = "sources"
+
+    def get_queryset(self):
+        return Source.objects.all()
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Plans"), parameters=[AS_OF]),
+    retrieve=extend_schema(summary=_("A plan"), parameters=[AS_OF]),
+    create=extend_schema(summary=_("Add a plan (editors)")),
+    update=extend_schema(summary=_("Replace a plan (editors)")),
+    partial_update=extend_schema(summary=_("Change a plan (editors)")),
+)
+class PlanViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelViewSet):
+    """Policy documents and their milestones' progress, as of a date."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    ordering_fields = ["issued_on", "title", "end_year", "created", "modified"]
+    ordering = ["-issued_on", "id"]
+    csv_filename = "plans"
+
+    def get_queryset(self):
+        return Plan.objects.for_list().prefetch_related("sources")
+
+    def get_filterset_extra_kwargs(self):
+        return {"as_of": self.as_of}
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Milestones"), parameters=[AS_OF]),
+    retrieve=extend_schema(summary=_("A milestone"), parameters=[AS_OF]),
+    create=extend_schema(summary=_("Add a milestone (editors)")),
+    update=extend_schema(summary=_("Replace a milestone (editors)")),
+    partial_update=extend_schema(summary=_("Change a milestone (editors)")),
+)
+class MilestoneViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelViewSet):
+    """Targets of plans with their progress, expected progress and status as of a date,
+    and the inputs each status was computed from."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    scope = "plan.jurisdiction"
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["deadline", "start_date", "position", "created", "modified"]
+    ordering = ["plan_id", "position", "id"]
+    csv_filename = "milestones"
+
+    def get_queryset(self):
+        return Milestone.objects.with_status(self.as_of).select_related("plan__jurisdiction")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Progress updates")),
+    retrieve=extend_schema(summary=_("A progress update")),
+    create=extend_schema(summary=_("Report progress (editors)")),
+    update=extend_schema(summary=_("Replace a progress update (editors)")),
+    partial_update=extend_schema(summary=_("Change a progress update (editors)")),
+)
+class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewSet):
+    """Dated, sourced reports of how far a milestone has come. Everyone sees published
+    updates; editors also see the drafts and scheduled updates of their jurisdictions."""
+
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
+    scope = "milestone.plan.jurisdiction"
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["as_of", "published_on", "created", "modified"]
+    ordering = ["-as_of", "-id"]
+    csv_filename = "progress-updates"
+
+    def get_queryset(self):
+        updates = ProgressUpdate.objects.select_related(
+            "milestone__plan__jurisdiction", "author"
+        ).prefetch_related("sources")
+        if not self.request.user.is_authenticated:
+            return updates.published()
+        scope = editable_jurisdictions(self.request.user)
+        if scope is None:
+            return updates
+        return updates.published() | updates.filter(milestone__plan__jurisdiction__in=scope)
+
+    def author_fields(self) -> dict:
+        return {"author": self.request.user}
