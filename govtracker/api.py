@@ -23,9 +23,11 @@ from django.db import models
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.translation import override as translation_override
 from django.views.decorators.http import conditional_page
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, pagination, renderers, serializers, throttling
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.settings import api_settings
 
 # --- Pagination and ordering ---------------------------------------------------------
@@ -168,6 +170,13 @@ class APIViewMixin:
     def dispatch(self, request, *args, **kwargs):
         return super().dispatch(request, *args, **kwargs)
 
+    def initial(self, request, *args, **kwargs):
+        # A method the resource does not have is 405 for everyone, before any question of
+        # who is asking (DRF would check permissions first and answer 401 or 403).
+        if request.method.lower() not in self.http_method_names:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     def get_renderers(self):
         renderer_list = super().get_renderers()
         if getattr(self, "action", None) != "list":
@@ -219,8 +228,9 @@ def record_write(user, instance: models.Model, action: int, fields: list[str] = 
     if action == ADDITION:
         message = [{"added": {}}]
     else:
-        opts = instance._meta
-        names = [str(opts.get_field(name).verbose_name) for name in fields]
+        # Stored untranslated, as the admin does; its history page translates them.
+        with translation_override(None):
+            names = [str(instance._meta.get_field(name).verbose_name) for name in fields]
         message = [{"changed": {"fields": names}}]
     LogEntry.objects.log_actions(
         user_id=user.pk, queryset=[instance], action_flag=action, change_message=message

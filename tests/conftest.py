@@ -7,3 +7,13 @@ from plans.services import source_data_load
 def source_data(db):
     """The shipped source data: 65 jurisdictions, 4 plans, 11 milestones, 7 observations."""
     source_data_load()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttling counts requests in the cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

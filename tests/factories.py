@@ -108,3 +108,39 @@ def make_target(*, indicator, jurisdiction, value, due_on, **kw):
         source=kw.pop("source", None) or make_source(),
         **kw,
     )
+
+
+def make_editor(*, jurisdictions=(), superuser=False, staff=True, perms=None, **kw):
+    """A user who edits `jurisdictions` through the API, with the model permissions an
+    editor has (or `perms`, a list of "app_label.codename")."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    n = next(_seq)
+    user = User.objects.create_user(
+        username=kw.pop("username", f"editor{n}"),
+        password=None,
+        is_staff=staff or superuser,
+        is_superuser=superuser,
+        **kw,
+    )
+    if perms is None:
+        perms = [
+            f"{app}.{action}_{model}"
+            for app, model in [
+                ("plans", "plan"),
+                ("plans", "milestone"),
+                ("plans", "progressupdate"),
+                ("plans", "source"),
+                ("metrics", "observation"),
+            ]
+            for action in ("add", "change")
+        ]
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    for jurisdiction in jurisdictions:
+        group, _created = Group.objects.get_or_create(name=f"jurisdiction:{jurisdiction.code}")
+        user.groups.add(group)
+    return user
