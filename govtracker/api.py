@@ -19,15 +19,17 @@ from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override as translation_override
 from django.views.decorators.http import conditional_page
+from django_filters.filters import BaseCSVFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, pagination, renderers, serializers, throttling
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.settings import api_settings
 
 # --- Pagination and ordering ---------------------------------------------------------
@@ -39,6 +41,45 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
+
+    def validate(self, request) -> None:
+        """400 for a page or page size that is not a whole number of 1 or more, also when
+        the page is not used (a CSV export has all rows)."""
+        self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError(
+                {self.page_query_param: [_("Enter a whole number of 1 or more.")]}
+            )
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            # DRF would silently fall back to the default; a client should learn its
+            # request was not understood.
+            raise ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number of 1 or more.")]}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = str(
+                    _(
+                        "Rows per page: default %(default)s, at most %(max)s (larger asks get %(max)s)."
+                    )
+                    % {"default": self.page_size, "max": self.max_page_size}
+                )
+        return parameters
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -173,7 +214,9 @@ class APIViewMixin:
     def initial(self, request, *args, **kwargs):
         # A method the resource does not have is 405 for everyone, before any question of
         # who is asking (DRF would check permissions first and answer 401 or 403).
-        if request.method.lower() not in self.http_method_names:
+        method = request.method.lower()
+        routed = set(getattr(self, "action_map", None) or self.http_method_names) | {"options"}
+        if method not in routed or method not in self.http_method_names:
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
 
@@ -187,6 +230,8 @@ class APIViewMixin:
         renderer = request.accepted_renderer
         if not isinstance(renderer, CSVRenderer):
             return super().list(request, *args, **kwargs)
+        if self.paginator is not None:
+            self.paginator.validate(request)
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.get_serializer()
         rows = (self.get_serializer(obj).data for obj in queryset.iterator(chunk_size=2000))
@@ -211,12 +256,23 @@ class APIViewMixin:
         return response
 
     def perform_create(self, serializer):
-        instance = serializer.save(**self.author_fields())
-        record_write(self.request.user, instance, ADDITION)
+        with transaction.atomic():
+            instance = serializer.save(**self.author_fields())
+            record_write(self.request.user, instance, ADDITION)
+        self.reload(serializer)
 
     def perform_update(self, serializer):
-        instance = serializer.save()
-        record_write(self.request.user, instance, CHANGE, fields=list(serializer.validated_data))
+        with transaction.atomic():
+            instance = serializer.save()
+            record_write(
+                self.request.user, instance, CHANGE, fields=list(serializer.validated_data)
+            )
+        self.reload(serializer)
+
+    def reload(self, serializer) -> None:
+        """Answer a write with the object as a read shows it, with what the list's QuerySet
+        computes (a milestone's status, a plan's milestone count)."""
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def author_fields(self) -> dict:
         """Extra fields a create saves; a model with an author field names it here."""
@@ -240,10 +296,25 @@ def record_write(user, instance: models.Model, action: int, fields: list[str] = 
 # --- Serializers ------------------------------------------------------------------------
 
 
+# A ModelSerializer that
+# - takes JSON values of the type its schema states only: DRF would turn 5 into "5" for a
+#   text field or "5" into 5 for a number, and a client would never learn that it sends
+#   the wrong type (decimals travel as strings, "40.5", so that no digit is lost);
+# - runs the model's clean(), so that a broken invariant gets the same per-field message
+#   as in the admin (400) before the database constraint would raise an IntegrityError.
 class CleanedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer that also runs the model's clean(), so that the API answers a
-    broken invariant with the same per-field message as the admin (400), before the
-    database constraint would turn it into an IntegrityError."""
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {
+                name: [message]
+                for name, field in self.fields.items()
+                if not field.read_only and name in data
+                for message in [_json_type_error(field, data[name])]
+                if message
+            }
+            if errors:
+                raise ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -267,12 +338,56 @@ class CleanedModelSerializer(serializers.ModelSerializer):
         return attrs
 
 
+def reject_empty(request, names) -> None:
+    """An empty parameter (?kind=) is a 400 in the API. The pages' forms send empty fields
+    for "any", but a script that sends one has most likely lost a value on the way."""
+    empty = [name for name in names if request.query_params.get(name, None) == ""]
+    if empty:
+        raise ValidationError(
+            {name: [_("This parameter is empty: give a value or leave it out.")] for name in empty}
+        )
+
+
+def _json_type_error(field, value) -> str | None:
+    """Why `value` (parsed JSON) is not of the type the schema states for `field`."""
+    if value is None:
+        return None  # the field itself says whether null is allowed
+    if isinstance(field, serializers.ManyRelatedField):
+        if not isinstance(value, list):
+            return _("Expected a list of ids.")
+        if any(_json_type_error(field.child_relation, item) for item in value):
+            return _("Expected a list of ids.")
+        return None
+    if isinstance(field, serializers.PrimaryKeyRelatedField | serializers.IntegerField):
+        ok, expected = isinstance(value, int) and not isinstance(value, bool), _("an integer")
+    elif isinstance(field, serializers.BooleanField):
+        ok, expected = isinstance(value, bool), _("true or false")
+    elif isinstance(field, serializers.DecimalField):
+        ok, expected = isinstance(value, str), _('a decimal written as a string, e.g. "40.5"')
+    elif isinstance(
+        field,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.SlugRelatedField
+        | serializers.DateField,
+    ):
+        ok, expected = isinstance(value, str), _("a string")
+    else:
+        return None
+    return None if ok else _("Wrong type: expected %(expected)s.") % {"expected": expected}
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter, plus whatever a view adds to its FilterSet's arguments (the plans'
     FilterSet takes the as-of date of its status filter)."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
+        filters = self.get_filterset_class(view, queryset).base_filters
+        # A list parameter (the pages' ?o=) may be empty: it is an empty list.
+        reject_empty(
+            request, [name for name, f in filters.items() if not isinstance(f, BaseCSVFilter)]
+        )
         if hasattr(view, "get_filterset_extra_kwargs"):
             kwargs.update(view.get_filterset_extra_kwargs())
         return kwargs

@@ -62,6 +62,14 @@ class AutoSchema(openapi.AutoSchema):
             if not isinstance(renderer, renderers.BrowsableAPIRenderer)
         ]
 
+    def get_auth(self):
+        # Reading is public: say so, so that clients (and schemathesis) know a read needs
+        # no credentials. A token or a session still works, and shows an editor's drafts.
+        auth = super().get_auth()
+        if self.method in SAFE_METHODS and {} not in auth:
+            auth.append({})
+        return auth
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code, (serializer, description) in ERROR_RESPONSES.items():

@@ -47,5 +47,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
-    re_path(r"^.*$", not_found),
+    # Matches every path left, even one with a newline in it.
+    re_path(r"", not_found),
 ]

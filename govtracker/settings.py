@@ -182,6 +182,8 @@ REST_FRAMEWORK = {
         "govtracker.api.FilterBackend",
         "govtracker.api.StableOrderingFilter",
     ],
+    # JSON in: one unambiguous encoding for scripts (a form's empty string is not null).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -9,6 +9,8 @@ from plans.models import Jurisdiction, Source
 
 
 class IndicatorTargetSerializer(serializers.ModelSerializer):
+    """A value the indicator should reach by a date."""
+
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -17,6 +19,8 @@ class IndicatorTargetSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    """Something measured over time, with its targets."""
+
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:indicator-detail", lookup_field="slug"
     )
@@ -57,6 +61,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class ObservationSerializer(CleanedModelSerializer):
+    """An indicator's value for a jurisdiction at a date, with its source."""
+
     api_url = serializers.HyperlinkedIdentityField(view_name="api:observation-detail")
     indicator = serializers.SlugRelatedField(slug_field="slug", queryset=Indicator.objects.all())
     indicator_api_url = serializers.HyperlinkedRelatedField(

@@ -123,7 +123,7 @@ class PlanFilter(django_filters.FilterSet):
 
 CODE_PATTERN = r"^[A-Za-z0-9]+$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-NO_NUL_PATTERN = r"^[^\x00]*$"
+NO_NUL_PATTERN = r"^[^\x00]+$"
 MAX_ID = 2**63 - 1
 
 
@@ -135,6 +135,25 @@ class IntegerFilter(django_filters.NumberFilter):
     """A whole number (NumberFilter takes decimals, and 1.5 is not an id or a year)."""
 
     field_class = forms.IntegerField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error, not "no filter"."""
+
+    default_error_messages = {"invalid": _("Enter true or false.")}
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 def code_filter(label, help_text=""):
@@ -181,7 +200,7 @@ def year_filter(label, field_name, help_text=""):
 
 
 def search_filter(help_text):
-    return _schema(type="string", maxLength=200, pattern=NO_NUL_PATTERN)(
+    return _schema(type="string", minLength=1, maxLength=200, pattern=NO_NUL_PATTERN)(
         django_filters.CharFilter(
             label=_("Search"), method="search", max_length=200, help_text=help_text
         )
@@ -205,7 +224,9 @@ _schema(type="integer", minimum=YEARS[0], maximum=YEARS[1])(
     PlanFilter.base_filters["deadline_year"]
 )
 _schema(type="string", pattern=CODE_PATTERN, maxLength=12)(PlanFilter.base_filters["jurisdiction"])
-_schema(type="string", maxLength=200, pattern=NO_NUL_PATTERN)(PlanFilter.base_filters["q"])
+_schema(type="string", minLength=1, maxLength=200, pattern=NO_NUL_PATTERN)(
+    PlanFilter.base_filters["q"]
+)
 
 
 class JurisdictionFilter(django_filters.FilterSet):
@@ -264,7 +285,7 @@ class MilestoneFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         label=_("Due on or before"), field_name="deadline", lookup_expr="lte"
     )
-    top_level = django_filters.BooleanFilter(
+    top_level = BooleanFilter(
         label=_("Top level"),
         field_name="parent",
         lookup_expr="isnull",
@@ -295,8 +316,8 @@ class ProgressUpdateFilter(django_filters.FilterSet):
     as_of_before = django_filters.DateFilter(
         label=_("As of, on or before"), field_name="as_of", lookup_expr="lte"
     )
-    delivered = django_filters.BooleanFilter(label=_("Delivered"))
-    published = django_filters.BooleanFilter(
+    delivered = BooleanFilter(label=_("Delivered"))
+    published = BooleanFilter(
         label=_("Published"),
         method="filter_published",
         help_text=_("Editors: false lists drafts and scheduled updates within their scope."),

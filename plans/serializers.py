@@ -13,7 +13,9 @@ from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source
 from plans.progress import Status
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(CleanedModelSerializer):
+    """A citation: title, publisher, URL, date."""
+
     api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
 
     class Meta:
@@ -33,6 +35,8 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
+    """A government: the nation, a province, a key city."""
+
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:jurisdiction-detail", lookup_field="code"
     )
@@ -60,6 +64,8 @@ class JurisdictionSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(CleanedModelSerializer):
+    """A policy document of a jurisdiction."""
+
     api_url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail", lookup_field="slug")
     html_url = serializers.URLField(source="get_absolute_url", read_only=True)
     jurisdiction = serializers.SlugRelatedField(
@@ -121,6 +127,8 @@ class StatusInputsSerializer(serializers.Serializer):
 
 
 class MilestoneSerializer(CleanedModelSerializer):
+    """A target of a plan, with its progress and status as of a date."""
+
     api_url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
     html_url = serializers.URLField(source="get_absolute_url", read_only=True)
     plan = serializers.SlugRelatedField(
@@ -201,6 +209,8 @@ class MilestoneSerializer(CleanedModelSerializer):
 
 
 class ProgressUpdateSerializer(CleanedModelSerializer):
+    """A dated, sourced report of how far a milestone has come."""
+
     api_url = serializers.HyperlinkedIdentityField(view_name="api:progressupdate-detail")
     milestone = serializers.PrimaryKeyRelatedField(
         queryset=Milestone.objects.select_related("plan__jurisdiction")

@@ -22,7 +22,7 @@ from rest_framework.permissions import (
     DjangoModelPermissionsOrAnonReadOnly,
 )
 
-from govtracker.api import APIViewMixin
+from govtracker.api import APIViewMixin, reject_empty
 from plans.filters import (
     JurisdictionFilter,
     MilestoneFilter,
@@ -146,7 +146,8 @@ class AsOfMixin:
 
     @cached_property
     def as_of(self) -> datetime.date:
-        form = _AsOfForm(self.request.query_params if self.request else {})
+        reject_empty(self.request, ["as_of"])
+        form = _AsOfForm(self.request.query_params)
         if not form.is_valid():
             raise ValidationError(
                 {
