@@ -1,12 +1,13 @@
 """The REST API of indicators and their observations."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from govtracker.api import APIViewMixin
 from metrics.filters import IndicatorFilter, ObservationFilter
-from metrics.models import Indicator, Observation
+from metrics.models import Indicator, IndicatorTarget, Observation
 from metrics.serializers import IndicatorSerializer, ObservationSerializer
 from plans.viewsets import EditorWritesMixin
 
@@ -26,7 +27,10 @@ class IndicatorViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
     csv_filename = "indicators"
 
     def get_queryset(self):
-        return Indicator.objects.prefetch_related("sources", "targets__jurisdiction")
+        return Indicator.objects.prefetch_related(
+            "sources",
+            Prefetch("targets", queryset=IndicatorTarget.objects.select_related("jurisdiction")),
+        )
 
 
 @extend_schema_view(

@@ -10,7 +10,9 @@ from functools import cached_property
 
 from django import forms
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -55,14 +57,15 @@ def editable_jurisdictions(user) -> QuerySet | None:
         return None
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return Jurisdiction.objects.none()
-    codes = [
-        name.removeprefix(SCOPE_GROUP_PREFIX)
-        for name in user.groups.filter(name__startswith=SCOPE_GROUP_PREFIX).values_list(
-            "name", flat=True
+
+    # Lazy: the scope becomes part of the query that uses it, not a query of its own.
+    def granted(code):
+        return Group.objects.filter(
+            user=user, name=Concat(Value(SCOPE_GROUP_PREFIX), code, output_field=CharField())
         )
-    ]
-    return Jurisdiction.objects.filter(code__in=codes) | Jurisdiction.objects.filter(
-        parent__code__in=codes
+
+    return Jurisdiction.objects.filter(
+        Exists(granted(OuterRef("code"))) | Exists(granted(OuterRef("parent__code")))
     )
 
 
