@@ -195,7 +195,7 @@ class ReadOnlyCorsMiddleware(CorsMiddleware):
 # --- Views ------------------------------------------------------------------------------
 
 
-class APIViewMixin:
+class APIBaseMixin:
     """Shared behaviour of govtracker's viewsets.
 
     - Conditional GET: an ETag computed from the rendered body (Django's
@@ -225,22 +225,6 @@ class APIViewMixin:
         if getattr(self, "action", None) != "list":
             renderer_list = [r for r in renderer_list if not isinstance(r, CSVRenderer)]
         return renderer_list
-
-    def list(self, request, *args, **kwargs):
-        renderer = request.accepted_renderer
-        if not isinstance(renderer, CSVRenderer):
-            return super().list(request, *args, **kwargs)
-        if self.paginator is not None:
-            self.paginator.validate(request)
-        queryset = self.filter_queryset(self.get_queryset())
-        serializer = self.get_serializer()
-        rows = (self.get_serializer(obj).data for obj in queryset.iterator(chunk_size=2000))
-        response = StreamingHttpResponse(
-            renderer.stream(rows, header=list(serializer.fields)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
-        return response
 
     def handle_exception(self, exc):
         # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
@@ -277,6 +261,26 @@ class APIViewMixin:
     def author_fields(self) -> dict:
         """Extra fields a create saves; a model with an author field names it here."""
         return {}
+
+
+class APIViewMixin(APIBaseMixin):
+    """APIBaseMixin for a resource with a list: ?format=csv streams the whole list."""
+
+    def list(self, request, *args, **kwargs):
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, CSVRenderer):
+            return super().list(request, *args, **kwargs)
+        if self.paginator is not None:
+            self.paginator.validate(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer()
+        rows = (self.get_serializer(obj).data for obj in queryset.iterator(chunk_size=2000))
+        response = StreamingHttpResponse(
+            renderer.stream(rows, header=list(serializer.fields)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
+        return response
 
 
 def record_write(user, instance: models.Model, action: int, fields: list[str] = ()) -> None:

@@ -18,6 +18,7 @@ from plans.viewsets import (
     MilestoneViewSet,
     PlanViewSet,
     ProgressUpdateViewSet,
+    ScorecardViewSet,
     SourceViewSet,
 )
 
@@ -31,6 +32,7 @@ router.register("updates", ProgressUpdateViewSet, basename="progressupdate")
 router.register("sources", SourceViewSet, basename="source")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("observations", ObservationViewSet, basename="observation")
+router.register("scorecards", ScorecardViewSet, basename="scorecard")
 
 
 @extend_schema(exclude=True)

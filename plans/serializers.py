@@ -256,3 +256,26 @@ class ProgressUpdateSerializer(CleanedModelSerializer):
         if update.author is None:
             return None
         return update.author.get_full_name() or update.author.get_username()
+
+
+class ScorecardSerializer(serializers.Serializer):
+    """How many milestones are in each status, as of a date: for the nation, a
+    jurisdiction (with those directly under it) or a deadline year."""
+
+    scope = serializers.CharField(
+        help_text=_('"national", a jurisdiction code, or a deadline year.')
+    )
+    api_url = serializers.URLField(help_text=_("This scorecard's address in the API."))
+    as_of = serializers.DateField()
+    total = serializers.IntegerField(help_text=_("Milestones counted."))
+    counts = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {status: {"type": "integer"} for status in Status.values},
+            "required": list(Status.values),
+        }
+    )
+    def get_counts(self, scorecard) -> dict:
+        return {status: scorecard["counts"].get(status, 0) for status in Status.values}

@@ -11,21 +11,26 @@ from functools import cached_property
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat, ExtractYear
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import (
     SAFE_METHODS,
     BasePermission,
     DjangoModelPermissionsOrAnonReadOnly,
 )
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
-from govtracker.api import APIViewMixin, reject_empty
+from govtracker.api import APIBaseMixin, APIViewMixin, reject_empty
 from plans.filters import (
+    YEARS,
     JurisdictionFilter,
     MilestoneFilter,
     PlanFilter,
@@ -38,6 +43,7 @@ from plans.serializers import (
     MilestoneSerializer,
     PlanSerializer,
     ProgressUpdateSerializer,
+    ScorecardSerializer,
     SourceSerializer,
 )
 
@@ -285,3 +291,120 @@ class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewS
 
     def author_fields(self) -> dict:
         return {"author": self.request.user}
+
+
+def scorecards(milestones, key: str) -> dict:
+    """{key value: {status: count}} in one grouped query over a with_status() QuerySet."""
+    cards: dict = {}
+    rows = milestones.order_by().values_list(key, "status").annotate(n=Count("pk"))
+    for value, status, n in rows:
+        cards.setdefault(value, {})[status] = n
+    return cards
+
+
+@extend_schema_view(
+    national=extend_schema(
+        summary=_("National scorecard"), operation_id="scorecard_national", parameters=[AS_OF]
+    ),
+    jurisdictions=extend_schema(
+        summary=_("Scorecards per jurisdiction"),
+        operation_id="scorecard_jurisdictions_list",
+        parameters=[AS_OF],
+        responses=ScorecardSerializer(many=True),
+    ),
+    jurisdiction=extend_schema(
+        summary=_("A jurisdiction's scorecard (with those directly under it)"),
+        operation_id="scorecard_jurisdiction",
+        parameters=[AS_OF],
+    ),
+    deadlines=extend_schema(
+        summary=_("Scorecards per deadline year"),
+        operation_id="scorecard_deadlines_list",
+        parameters=[AS_OF],
+        responses=ScorecardSerializer(many=True),
+    ),
+    deadline=extend_schema(
+        summary=_("A deadline year's scorecard"),
+        operation_id="scorecard_deadline",
+        parameters=[AS_OF],
+    ),
+)
+class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
+    """Milestones counted by status as of a date (each scorecard one grouped query): the
+    national scorecard, the league table of jurisdictions, and "due by end-2022: 3
+    achieved, 1 late, 2 missed, 4 unreported"."""
+
+    serializer_class = ScorecardSerializer
+    pagination_class = None
+    filter_backends = []
+    lookup_value_regex = "[A-Za-z0-9]+"
+
+    def milestones(self):
+        return Milestone.objects.with_status(self.as_of)
+
+    def card(self, scope, counts: dict, url_name: str, *args) -> dict:
+        return {
+            "scope": str(scope),
+            "api_url": self.request.build_absolute_uri(reverse(url_name, args=args)),
+            "as_of": self.as_of,
+            "total": sum(counts.values()),
+            "counts": counts,
+        }
+
+    def answer(self, cards):
+        return Response(self.get_serializer(cards, many=isinstance(cards, list)).data)
+
+    @action(detail=False)
+    def national(self, request):
+        counts = scorecards(self.milestones().annotate(scope=Value("national")), "scope")
+        return self.answer(
+            self.card("national", counts.get("national", {}), "api:scorecard-national")
+        )
+
+    @action(detail=False)
+    def jurisdictions(self, request):
+        cards = scorecards(self.milestones(), "plan__jurisdiction__code")
+        return self.answer(
+            [
+                self.card(code, counts, "api:scorecard-jurisdiction", code)
+                for code, counts in sorted(cards.items())
+            ]
+        )
+
+    @action(detail=False, url_path=r"jurisdictions/(?P<code>[A-Za-z0-9]+)")
+    def jurisdiction(self, request, code):
+        jurisdiction = get_object_or_404(Jurisdiction, code=code)
+        milestones = self.milestones().filter(
+            Q(plan__jurisdiction=jurisdiction) | Q(plan__jurisdiction__parent=jurisdiction)
+        )
+        counts = scorecards(milestones.annotate(scope=Value(code)), "scope").get(code, {})
+        return self.answer(self.card(code, counts, "api:scorecard-jurisdiction", code))
+
+    @action(detail=False)
+    def deadlines(self, request):
+        cards = scorecards(self.milestones().annotate(year=ExtractYear("deadline")), "year")
+        return self.answer(
+            [
+                self.card(year, counts, "api:scorecard-deadline", year)
+                for year, counts in sorted(cards.items())
+            ]
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
+                OpenApiParameter.PATH,
+                description=_("Deadline year, e.g. 2022."),
+            )
+        ]
+    )
+    @action(detail=False, url_path=r"deadlines/(?P<year>[0-9]{4})")
+    def deadline(self, request, year):
+        year = int(year)
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise NotFound()
+        milestones = self.milestones().due_in_year(year).annotate(scope=Value(year))
+        counts = scorecards(milestones, "scope").get(year, {})
+        return self.answer(self.card(year, counts, "api:scorecard-deadline", year))
