@@ -300,6 +300,20 @@ def record_write(user, instance: models.Model, action: int, fields: list[str] = 
 # --- Serializers ------------------------------------------------------------------------
 
 
+class PageURLField(serializers.URLField):
+    """The absolute address of an object's public page (its get_absolute_url()), in the
+    language of the request."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "get_absolute_url")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        return request.build_absolute_uri(value) if request else value
+
+
 # A ModelSerializer that
 # - takes JSON values of the type its schema states only: DRF would turn 5 into "5" for a
 #   text field or "5" into 5 for a number, and a client would never learn that it sends
@@ -356,6 +370,12 @@ def _json_type_error(field, value) -> str | None:
     """Why `value` (parsed JSON) is not of the type the schema states for `field`."""
     if value is None:
         return None  # the field itself says whether null is allowed
+    if isinstance(field, serializers.CharField) and isinstance(value, str):
+        # Measured before DRF trims surrounding blanks, as the schema's maxLength is.
+        if field.max_length is not None and len(value) > field.max_length:
+            return _("Ensure this field has no more than %(max)s characters.") % {
+                "max": field.max_length
+            }
     if isinstance(field, serializers.ManyRelatedField):
         if not isinstance(value, list):
             return _("Expected a list of ids.")

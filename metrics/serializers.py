@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from govtracker.api import CleanedModelSerializer
+from govtracker.api import CleanedModelSerializer, PageURLField
 from metrics.models import Indicator, IndicatorTarget, Observation
 from plans.models import Jurisdiction, Source
 
@@ -24,7 +24,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:indicator-detail", lookup_field="slug"
     )
-    html_url = serializers.URLField(source="get_absolute_url", read_only=True)
+    html_url = PageURLField()
     observations_api_url = serializers.SerializerMethodField()
     targets = IndicatorTargetSerializer(many=True, read_only=True)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from govtracker.api import CleanedModelSerializer
+from govtracker.api import CleanedModelSerializer, PageURLField
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source
 from plans.progress import Status
 
@@ -40,10 +40,14 @@ class JurisdictionSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:jurisdiction-detail", lookup_field="code"
     )
-    html_url = serializers.URLField(source="get_absolute_url", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    html_url = PageURLField()
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     parent_api_url = serializers.HyperlinkedRelatedField(
-        source="parent", view_name="api:jurisdiction-detail", lookup_field="code", read_only=True
+        source="parent",
+        view_name="api:jurisdiction-detail",
+        lookup_field="code",
+        read_only=True,
+        allow_null=True,
     )
     name = serializers.CharField(read_only=True, help_text=_("In the request's language."))
 
@@ -67,7 +71,7 @@ class PlanSerializer(CleanedModelSerializer):
     """A policy document of a jurisdiction."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail", lookup_field="slug")
-    html_url = serializers.URLField(source="get_absolute_url", read_only=True)
+    html_url = PageURLField()
     jurisdiction = serializers.SlugRelatedField(
         slug_field="code", queryset=Jurisdiction.objects.all()
     )
@@ -130,7 +134,7 @@ class MilestoneSerializer(CleanedModelSerializer):
     """A target of a plan, with its progress and status as of a date."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
-    html_url = serializers.URLField(source="get_absolute_url", read_only=True)
+    html_url = PageURLField()
     plan = serializers.SlugRelatedField(
         slug_field="slug", queryset=Plan.objects.select_related("jurisdiction")
     )
@@ -138,7 +142,7 @@ class MilestoneSerializer(CleanedModelSerializer):
         source="plan", view_name="api:plan-detail", lookup_field="slug", read_only=True
     )
     parent_api_url = serializers.HyperlinkedRelatedField(
-        source="parent", view_name="api:milestone-detail", read_only=True
+        source="parent", view_name="api:milestone-detail", read_only=True, allow_null=True
     )
     start_date = serializers.DateField(
         required=False, help_text=_("When work starts; left out, the plan's issue date.")
