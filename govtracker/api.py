@@ -214,6 +214,8 @@ class APIBaseMixin:
     def initial(self, request, *args, **kwargs):
         # A method the resource does not have is 405 for everyone, before any question of
         # who is asking (DRF would check permissions first and answer 401 or 403).
+        # Empty ?format= or ?page= would silently mean "the default".
+        reject_empty(request, [api_settings.URL_FORMAT_OVERRIDE, "page", "page_size"])
         method = request.method.lower()
         routed = set(getattr(self, "action_map", None) or self.http_method_names) | {"options"}
         if method not in routed or method not in self.http_method_names:

@@ -367,3 +367,10 @@ def test_api_root_lists_every_resource(client, db):
         "indicators",
         "observations",
     }
+
+
+@pytest.mark.parametrize("parameter", ["format", "page", "page_size", "kind", "as_of", "q"])
+def test_an_empty_parameter_is_400_not_the_default(client, db, parameter):
+    response = client.get("/api/v1/plans/", {parameter: ""})
+    assert response.status_code == 400
+    assert response.json()[parameter]

@@ -137,6 +137,7 @@ def api_data(db, settings):
 
 FUZZ = settings(
     max_examples=5,
+    derandomize=True,  # the same cases on every run: CI fails only for a change, never by luck
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
