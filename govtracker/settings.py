@@ -5,6 +5,7 @@ the project folder, local-memory cache. Production sets DEBUG=0, SECRET_KEY, ALL
 DATABASE_URL (PostgreSQL through psycopg 3) and optionally REDIS_URL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "import_export",
+    "simple_history",
+    "axes",
     "plans",
     "metrics",
 ]
@@ -70,6 +74,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change (admin, API, import) in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govtracker.urls"
@@ -154,6 +162,25 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "admin:login"
+
+# Login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one username
+# from one IP address, that pair is locked out for AXES_COOLOFF_MINUTES, then may try again.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout: attempts during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Spreadsheets (django-import-export): a cell starting with "=" is never exported as a
+# formula; plans/resources.py also quotes cells starting with + - @ (CSV injection).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 # The progress tracker: how far behind straight-line delivery a milestone may fall and
 # still count as on track (DESIGN.md, "The progress tracker").

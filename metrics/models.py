@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from govtracker.numbers import percent_of
 from govtracker.text import localized
@@ -54,6 +55,8 @@ class Indicator(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -89,6 +92,11 @@ class Indicator(models.Model):
             raise ValidationError({"denominator": _("The denominator must be greater than zero.")})
 
 
+class IndicatorTargetQuerySet(models.QuerySet):
+    def editable_by(self, user) -> "IndicatorTargetQuerySet":
+        return self.filter(jurisdiction__in=Jurisdiction.objects.editable_by(user))
+
+
 class IndicatorTarget(models.Model):
     """A value an indicator should reach by a date."""
 
@@ -110,6 +118,9 @@ class IndicatorTarget(models.Model):
         related_name="indicator_targets",
     )
     note = models.TextField(_("note"), blank=True)
+
+    objects = IndicatorTargetQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator target")
@@ -143,6 +154,9 @@ class ObservationQuerySet(models.QuerySet):
 
     def as_of(self, date) -> "ObservationQuerySet":
         return self.filter(as_of__lte=date)
+
+    def editable_by(self, user) -> "ObservationQuerySet":
+        return self.filter(jurisdiction__in=Jurisdiction.objects.editable_by(user))
 
     def for_table(self) -> "ObservationQuerySet":
         return self.select_related("indicator", "jurisdiction", "source")
@@ -184,6 +198,7 @@ class Observation(models.Model):
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
     objects = ObservationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("observation")

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from govtracker.text import localized, script
 
@@ -34,6 +35,8 @@ class Source(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -57,6 +60,28 @@ class JurisdictionQuerySet(models.QuerySet):
     def within(self, jurisdiction: "Jurisdiction") -> "JurisdictionQuerySet":
         """The jurisdiction itself and those directly under it."""
         return self.filter(Q(pk=jurisdiction.pk) | Q(parent=jurisdiction))
+
+    def editable_by(self, user) -> "JurisdictionQuerySet":
+        """The jurisdictions whose plans, milestones, updates and observations `user` edits.
+
+        Superusers and national editors edit everything; a provincial editor edits the
+        jurisdictions of their scope and every jurisdiction under them (a province's
+        key cities, prefectures and their counties); anyone else edits nothing.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        scope = Jurisdiction.objects.filter(editor_scopes__user=user)
+        if scope.filter(level=Jurisdiction.Level.NATIONAL).exists():
+            return self.all()
+        # Three levels under a scope jurisdiction cover province > prefecture > county.
+        return self.filter(
+            Q(pk__in=scope)
+            | Q(parent__in=scope)
+            | Q(parent__parent__in=scope)
+            | Q(parent__parent__parent__in=scope)
+        )
 
 
 class Jurisdiction(models.Model):
@@ -89,6 +114,7 @@ class Jurisdiction(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
 
     objects = JurisdictionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("jurisdiction")
@@ -119,6 +145,9 @@ class Jurisdiction(models.Model):
 class PlanQuerySet(models.QuerySet):
     def in_jurisdiction(self, jurisdiction: Jurisdiction) -> "PlanQuerySet":
         return self.filter(jurisdiction=jurisdiction)
+
+    def editable_by(self, user) -> "PlanQuerySet":
+        return self.filter(jurisdiction__in=Jurisdiction.objects.editable_by(user))
 
     def issued_between(self, start: datetime.date, end: datetime.date) -> "PlanQuerySet":
         return self.filter(issued_on__range=(start, end))
@@ -170,6 +199,7 @@ class Plan(models.Model):
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         verbose_name = _("plan")
@@ -209,6 +239,9 @@ class MilestoneQuerySet(models.QuerySet):
 
     def in_jurisdiction(self, jurisdiction: Jurisdiction) -> "MilestoneQuerySet":
         return self.filter(plan__jurisdiction=jurisdiction)
+
+    def editable_by(self, user) -> "MilestoneQuerySet":
+        return self.filter(plan__jurisdiction__in=Jurisdiction.objects.editable_by(user))
 
     def top_level(self) -> "MilestoneQuerySet":
         return self.filter(parent__isnull=True)
@@ -277,6 +310,7 @@ class Milestone(models.Model):
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
     objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("milestone")
@@ -355,8 +389,27 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """Updates that describe the state on or before `date`."""
         return self.filter(as_of__lte=date)
 
+    def drafts(self) -> "ProgressUpdateQuerySet":
+        return self.filter(published_on__isnull=True)
+
+    def scheduled(self, on: datetime.date | None = None) -> "ProgressUpdateQuerySet":
+        """Updates set to appear on a day after `on` (default today)."""
+        return self.filter(published_on__gt=on or today())
+
     def in_jurisdiction(self, jurisdiction: Jurisdiction) -> "ProgressUpdateQuerySet":
         return self.filter(milestone__plan__jurisdiction=jurisdiction)
+
+    def editable_by(self, user) -> "ProgressUpdateQuerySet":
+        return self.filter(milestone__plan__jurisdiction__in=Jurisdiction.objects.editable_by(user))
+
+    def visible_to(self, user) -> "ProgressUpdateQuerySet":
+        """What `user` may read: published updates, plus drafts and scheduled updates in
+        the jurisdictions they edit. Anonymous users see published updates only."""
+        published = Q(published_on__isnull=False, published_on__lte=today())
+        if not getattr(user, "is_authenticated", False):
+            return self.filter(published)
+        editable = Jurisdiction.objects.editable_by(user)
+        return self.filter(published | Q(milestone__plan__jurisdiction__in=editable))
 
     def for_timeline(self) -> "ProgressUpdateQuerySet":
         return self.select_related("milestone__plan").prefetch_related("sources")
@@ -364,6 +417,11 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
 class ProgressUpdate(models.Model):
     """A dated, sourced report of how far a milestone has come."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
 
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="updates"
@@ -415,6 +473,7 @@ class ProgressUpdate(models.Model):
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         verbose_name = _("progress update")
@@ -446,6 +505,15 @@ class ProgressUpdate(models.Model):
     def is_published(self) -> bool:
         return self.published_on is not None and self.published_on <= today()
 
+    @property
+    def state(self) -> "ProgressUpdate.State":
+        """Draft (no publication date), scheduled (a future one) or published."""
+        if self.published_on is None:
+            return self.State.DRAFT
+        if self.published_on > today():
+            return self.State.SCHEDULED
+        return self.State.PUBLISHED
+
     def clean(self) -> None:
         errors = {}
         if self.percent_complete is not None and not 0 <= self.percent_complete <= 100:
@@ -464,3 +532,38 @@ class ProgressUpdate(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class Editor(models.Model):
+    """A member of staff who keeps the data of some jurisdictions true.
+
+    The scope is a set of jurisdictions: an editor edits them and everything under them.
+    A scope that includes the national jurisdiction (CN) means everything; superusers are
+    national editors without an Editor row. The rules live in plans/permissions.py.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="editor",
+    )
+    jurisdictions = models.ManyToManyField(
+        Jurisdiction,
+        verbose_name=_("jurisdictions"),
+        related_name="editor_scopes",
+        help_text=_(
+            "The editor edits these jurisdictions and those under them; "
+            "the national jurisdiction means everything."
+        ),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("editor")
+        verbose_name_plural = _("editors")
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return self.user.get_username()

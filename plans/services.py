@@ -1,14 +1,19 @@
 """Writes that touch several rows, each inside one transaction."""
 
 import csv
+import datetime
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from metrics.models import Indicator, Observation
-from plans import source_data
-from plans.models import Jurisdiction, Milestone, Plan, Source
+from plans import permissions, source_data
+from plans.models import Editor, Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
 
 JURISDICTIONS_CSV = Path(__file__).resolve().parent / "data" / "jurisdictions.csv"
 
@@ -150,3 +155,96 @@ def _load_jurisdictions(counts: Counter, *, update: bool) -> None:
             },
             update=update,
         )
+
+
+EDITORS_GROUP = "editors"
+# The models editors work on in the admin; plans/permissions.py narrows each to a scope.
+EDITOR_MODELS = [
+    ("plans", "plan"),
+    ("plans", "milestone"),
+    ("plans", "progressupdate"),
+    ("plans", "source"),
+    ("plans", "jurisdiction"),
+    ("metrics", "observation"),
+    ("metrics", "indicatortarget"),
+    ("metrics", "indicator"),
+]
+
+
+def editors_group() -> Group:
+    """The group that gives editors the admin's model permissions (their scope narrows
+    them), created on first use."""
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    wanted = Permission.objects.filter(
+        content_type__app_label__in={app for app, _ in EDITOR_MODELS},
+        content_type__model__in={model for _, model in EDITOR_MODELS},
+    )
+    group.permissions.add(*wanted)
+    return group
+
+
+@transaction.atomic
+def editor_assign(*, user, jurisdictions: Iterable[Jurisdiction], replace: bool = False) -> Editor:
+    """Give `user` an editor scope over `jurisdictions` (added to the scope they have, or
+    replacing it), admin access and the editors' model permissions."""
+    editor, _ = Editor.objects.get_or_create(user=user)
+    if replace:
+        editor.jurisdictions.set(jurisdictions)
+    else:
+        editor.jurisdictions.add(*jurisdictions)
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(editors_group())
+    return editor
+
+
+@transaction.atomic
+def updates_publish(
+    *, updates: Iterable[ProgressUpdate], user, on: datetime.date | None = None
+) -> int:
+    """Publish drafts and scheduled updates on `on` (default today); updates already
+    published keep their date. Returns how many changed. History records `user`."""
+    on = on or today()
+    changed = []
+    for update in updates:
+        permissions.ensure_can_edit(user, update)
+        if update.published_on is None or update.published_on > on:
+            update.published_on = on
+            changed.append(update)
+    bulk_update_with_history(changed, ProgressUpdate, ["published_on"], default_user=user)
+    return len(changed)
+
+
+@transaction.atomic
+def updates_unpublish(*, updates: Iterable[ProgressUpdate], user) -> int:
+    """Turn published or scheduled updates back into drafts. Returns how many changed."""
+    changed = []
+    for update in updates:
+        permissions.ensure_can_edit(user, update)
+        if update.published_on is not None:
+            update.published_on = None
+            changed.append(update)
+    bulk_update_with_history(changed, ProgressUpdate, ["published_on"], default_user=user)
+    return len(changed)
+
+
+@transaction.atomic
+def milestones_create_from_drafts(*, plan: Plan, drafts: Iterable[dict], user) -> list[Milestone]:
+    """Save reviewed candidate milestones (plans/drafting.py) at the end of `plan`.
+
+    Each draft is a dict of Milestone fields (statement, deadline, kind, baseline_value,
+    target_value, unit, and optionally statement_en, start_date, weight). Every milestone
+    is validated before any is written, so a bad one saves none.
+    """
+    if not permissions.user_can_edit(user, plan):
+        raise PermissionDenied(permissions.OUT_OF_SCOPE_MESSAGE)
+    last = plan.milestones.aggregate(last=models.Max("position"))["last"] or 0
+    milestones = []
+    for offset, draft in enumerate(drafts, start=1):
+        milestone = Milestone(plan=plan, position=last + offset, **draft)
+        if milestone.start_date is None:
+            milestone.start_date = plan.issued_on
+        milestone.full_clean()
+        milestones.append(milestone)
+    return bulk_create_with_history(milestones, Milestone, default_user=user)

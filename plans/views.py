@@ -1,7 +1,9 @@
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from plans.models import Jurisdiction, Plan
+from plans.models import Jurisdiction, Plan, ProgressUpdate
 
 
 class HomeView(ListView):
@@ -21,6 +23,31 @@ class PlanDetailView(DetailView):
 
     def get_queryset(self):
         return Plan.objects.select_related("jurisdiction").prefetch_related("sources", "milestones")
+
+    # The log shows the latest published updates; older ones stay in the milestones' pages
+    # and the API, so the page stays one bounded set of queries however long a plan runs.
+    UPDATE_LOG_LENGTH = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = ProgressUpdate.objects.published().filter(milestone__plan=self.object)
+        context["update_log"] = list(
+            published.select_related("milestone__plan")
+            .prefetch_related("sources")
+            .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
+        )
+        context["last_updated"] = self._last_updated(published)
+        return context
+
+    def _last_updated(self, published):
+        """The day the plan's public record last changed: the plan or a milestone edited,
+        or an update published. Drafts do not count: the public cannot see them."""
+        days = [timezone.localdate(self.object.modified)]
+        days += [timezone.localdate(m.modified) for m in self.object.milestones.all()]
+        latest_publication = published.aggregate(latest=Max("published_on"))["latest"]
+        if latest_publication:
+            days.append(latest_publication)
+        return max(days)
 
 
 class JurisdictionDetailView(DetailView):

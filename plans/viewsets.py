@@ -10,9 +10,8 @@ from functools import cached_property
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Concat, ExtractYear
+from django.db.models import Count, Q, Value
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,11 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.permissions import (
-    SAFE_METHODS,
-    BasePermission,
-    DjangoModelPermissionsOrAnonReadOnly,
-)
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -38,6 +33,7 @@ from plans.filters import (
     SourceFilter,
 )
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
+from plans.permissions import IsEditorForObjectJurisdiction, user_can_edit_jurisdiction
 from plans.serializers import (
     JurisdictionSerializer,
     MilestoneSerializer,
@@ -47,44 +43,11 @@ from plans.serializers import (
     SourceSerializer,
 )
 
-# --- Editor scope: PLACEHOLDER until plans/permissions.py (branch `editors`) lands. ------
-# The lead swaps these two functions for the shared helpers at merge. Until then: a
-# superuser edits everything; a staff user edits the jurisdictions named by their groups
-# "jurisdiction:<code>", and those directly under them; nobody else edits anything.
-# (Which models a user may add or change at all is Django's model permissions, checked
-# by DjangoModelPermissionsOrAnonReadOnly.)
 
-SCOPE_GROUP_PREFIX = "jurisdiction:"
-
-
-def editable_jurisdictions(user) -> QuerySet | None:
-    """The jurisdictions `user` edits, as a lazy QuerySet; None means all of them."""
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        return None
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return Jurisdiction.objects.none()
-
-    # Lazy: the scope becomes part of the query that uses it, not a query of its own.
-    def granted(code):
-        return Group.objects.filter(
-            user=user, name=Concat(Value(SCOPE_GROUP_PREFIX), code, output_field=CharField())
-        )
-
-    return Jurisdiction.objects.filter(
-        Exists(granted(OuterRef("code"))) | Exists(granted(OuterRef("parent__code")))
-    )
-
-
-def user_can_edit_jurisdiction(user, jurisdiction: Jurisdiction) -> bool:
-    scope = editable_jurisdictions(user)
-    return scope is None or scope.filter(pk=jurisdiction.pk).exists()
-
-
-# --- End of the placeholder. -------------------------------------------------------------
-
-
-class CanEditJurisdiction(BasePermission):
-    """Writes only to objects of the jurisdictions the user edits."""
+class CanEditJurisdiction(IsEditorForObjectJurisdiction):
+    """plans.permissions' rule (everyone reads; editors write within their
+    jurisdictions), answering a write to a row outside them with a message naming the
+    jurisdiction."""
 
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:
@@ -101,7 +64,7 @@ class EditorWritesMixin:
     jurisdictions, so nobody moves a plan out of (or into) someone else's.
     """
 
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly, CanEditJurisdiction]
+    permission_classes = [CanEditJurisdiction]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     scope: str = "jurisdiction"
 
@@ -202,7 +165,7 @@ class SourceViewSet(APIViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
 
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
-    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [IsEditorForObjectJurisdiction]  # any editor may add a source
     lookup_value_regex = "[0-9]+"
     ordering_fields = ["title", "published_on", "created"]
     csv_filename = "sources"
@@ -282,12 +245,7 @@ class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewS
         updates = ProgressUpdate.objects.select_related(
             "milestone__plan__jurisdiction", "author"
         ).prefetch_related("sources")
-        if not self.request.user.is_authenticated:
-            return updates.published()
-        scope = editable_jurisdictions(self.request.user)
-        if scope is None:
-            return updates
-        return updates.published() | updates.filter(milestone__plan__jurisdiction__in=scope)
+        return updates.visible_to(self.request.user)
 
     def author_fields(self) -> dict:
         return {"author": self.request.user}

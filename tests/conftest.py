@@ -17,3 +17,10 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _axes_off_unless_asked(request, settings):
+    """django-axes needs the request in every authenticate() call, which the test client's
+    login() does not pass; tests of the lockout itself enable it with the `axes` marker."""
+    settings.AXES_ENABLED = request.node.get_closest_marker("axes") is not None

@@ -110,37 +110,20 @@ def make_target(*, indicator, jurisdiction, value, due_on, **kw):
     )
 
 
-def make_editor(*, jurisdictions=(), superuser=False, staff=True, perms=None, **kw):
-    """A user who edits `jurisdictions` through the API, with the model permissions an
-    editor has (or `perms`, a list of "app_label.codename")."""
-    from django.contrib.auth.models import Group, Permission, User
+def make_user(username: str | None = None, **kw):
+    from django.contrib.auth import get_user_model
 
-    n = next(_seq)
-    user = User.objects.create_user(
-        username=kw.pop("username", f"editor{n}"),
-        password=None,
-        is_staff=staff or superuser,
-        is_superuser=superuser,
+    return get_user_model().objects.create_user(
+        username=username or f"fictional-user-{next(_seq)}",
+        password=kw.pop("password", "a-long-fictional-passphrase"),
         **kw,
     )
-    if perms is None:
-        perms = [
-            f"{app}.{action}_{model}"
-            for app, model in [
-                ("plans", "plan"),
-                ("plans", "milestone"),
-                ("plans", "progressupdate"),
-                ("plans", "source"),
-                ("metrics", "observation"),
-            ]
-            for action in ("add", "change")
-        ]
-    for perm in perms:
-        app_label, codename = perm.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    for jurisdiction in jurisdictions:
-        group, _created = Group.objects.get_or_create(name=f"jurisdiction:{jurisdiction.code}")
-        user.groups.add(group)
+
+
+def make_editor(*jurisdictions, user=None):
+    """A user who edits `jurisdictions` (with admin access and the editors' permissions)."""
+    from plans.services import editor_assign
+
+    user = user or make_user()
+    editor_assign(user=user, jurisdictions=jurisdictions)
     return user

@@ -82,7 +82,7 @@ def test_anonymous_clients_are_throttled_with_retry_after(client, db, settings):
 
 def test_editors_are_not_throttled_as_anonymous(client, db, settings):
     settings.API_ANON_RATE = "1/minute"
-    client.force_authenticate(make_editor(jurisdictions=[make_jurisdiction()]))
+    client.force_authenticate(make_editor(make_jurisdiction()))
     statuses = {client.get("/api/v1/jurisdictions/").status_code for _ in range(3)}
     assert statuses == {200}
 

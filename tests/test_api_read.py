@@ -257,7 +257,7 @@ def test_editors_see_drafts_of_their_jurisdictions_only(client):
         milestone=make_milestone(plan=make_plan(jurisdiction=mine)), published_on=None
     )
     make_update(published_on=None)  # someone else's draft
-    client.force_authenticate(make_editor(jurisdictions=[mine]))
+    client.force_authenticate(make_editor(mine))
     rows = client.get("/api/v1/updates/").json()["results"]
     assert [row["id"] for row in rows] == [my_draft.pk]
     assert client.get("/api/v1/updates/", {"published": "false"}).json()["count"] == 1

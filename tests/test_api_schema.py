@@ -16,7 +16,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import (
-    make_editor,
     make_indicator,
     make_jurisdiction,
     make_milestone,
@@ -25,6 +24,7 @@ from tests.factories import (
     make_source,
     make_target,
     make_update,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +152,7 @@ def test_api_keeps_its_schema_for_visitors(case, api_data):
 
 @pytest.fixture
 def editor_token(db):
-    return Token.objects.create(user=make_editor(superuser=True)).key
+    return Token.objects.create(user=make_user(is_superuser=True, is_staff=True)).key
 
 
 @schema.parametrize()

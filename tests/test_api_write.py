@@ -21,6 +21,7 @@ from tests.factories import (
     make_plan,
     make_source,
     make_update,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def province():
 
 @pytest.fixture
 def editor(province):
-    return make_editor(jurisdictions=[province])
+    return make_editor(province)
 
 
 @pytest.fixture
@@ -74,9 +75,9 @@ def test_a_bad_token_is_401_even_for_reading(db):
     assert client.get("/api/v1/plans/").status_code == 401
 
 
-def test_a_user_without_model_permissions_is_403(province):
+def test_a_user_who_is_not_an_editor_is_403(province):
     client = APIClient()
-    client.force_authenticate(make_editor(jurisdictions=[province], perms=[]))
+    client.force_authenticate(make_user())
     response = client.post("/api/v1/plans/", plan_body(), format="json")
     assert response.status_code == 403
     assert not Plan.objects.exists()
@@ -120,7 +121,7 @@ def test_an_editor_edits_the_key_cities_under_their_province(token_client, provi
 def test_a_superuser_edits_everywhere(db):
     make_jurisdiction(code="930000")
     client = APIClient()
-    client.force_authenticate(make_editor(superuser=True))
+    client.force_authenticate(make_user(is_superuser=True, is_staff=True))
     response = client.post("/api/v1/plans/", plan_body(jurisdiction="930000"), format="json")
     assert response.status_code == 201, response.json()
 
@@ -285,8 +286,8 @@ def test_editor_reports_progress_and_is_its_author(token_client, editor, provinc
 
 
 def test_changing_an_update_keeps_its_author_and_logs_the_editor(province):
-    first = make_editor(jurisdictions=[province])
-    second = make_editor(jurisdictions=[province])
+    first = make_editor(province)
+    second = make_editor(province)
     update = make_update(
         milestone=make_milestone(plan=make_plan(jurisdiction=province)), author=first
     )

@@ -1,0 +1,187 @@
+"""Every change — admin, API, import, bulk publication — is recorded with who and when;
+the admin shows a record's history with its diffs; the public plan page shows when the
+plan was last updated and the log of its published updates."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from plans.models import Milestone, Plan, ProgressUpdate
+from plans.services import milestones_create_from_drafts, updates_publish
+from tests.factories import (
+    make_editor,
+    make_milestone,
+    make_plan,
+    make_source,
+    make_target,
+    make_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_change_data(plan, **overrides):
+    data = {
+        "title": plan.title,
+        "title_en": plan.title_en,
+        "slug": plan.slug,
+        "jurisdiction": plan.jurisdiction_id,
+        "kind": plan.kind,
+        "issuing_body": plan.issuing_body,
+        "issued_on": plan.issued_on.isoformat(),
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_change_is_recorded_with_its_author_and_shown_as_a_diff(client):
+    plan = make_plan(title="虛構舊標題")
+    editor = make_editor(plan.jurisdiction)
+    client.force_login(editor)
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    response = client.post(url, plan_change_data(plan, title="虛構新標題"))
+    assert response.status_code == 302
+    latest = plan.history.first()
+    assert latest.history_user == editor
+    assert latest.history_type == "~"
+    assert latest.title == "虛構新標題"
+
+    page = client.get(reverse("admin:plans_plan_history", args=[plan.pk])).content.decode()
+    assert "虛構舊標題" in page and "虛構新標題" in page  # old → new
+    assert editor.username in page
+
+
+def test_api_change_is_recorded_with_its_author(settings):
+    settings.ROOT_URLCONF = "tests.editor_api"
+    milestone = make_milestone()
+    editor = make_editor(milestone.plan.jurisdiction)
+    client = APIClient()
+    client.force_authenticate(editor)
+    response = client.patch(
+        f"/api/milestones/{milestone.pk}/", {"statement": "虛構改寫"}, format="json"
+    )
+    assert response.status_code == 200
+    assert milestone.history.first().history_user == editor
+
+
+def test_bulk_publication_is_recorded_per_update():
+    updates = [make_update(published_on=None) for _ in range(3)]
+    editor = make_editor(*{u.milestone.plan.jurisdiction for u in updates})
+    updates_publish(updates=ProgressUpdate.objects.all(), user=editor, on=datetime.date(2023, 1, 2))
+    for update in updates:
+        latest = update.history.first()
+        assert latest.published_on == datetime.date(2023, 1, 2)
+        assert latest.history_user == editor
+
+
+def test_milestones_saved_in_bulk_from_drafts_have_history():
+    plan = make_plan()
+    editor = make_editor(plan.jurisdiction)
+    saved = milestones_create_from_drafts(
+        plan=plan,
+        drafts=[
+            {"statement": "虛構甲", "deadline": datetime.date(2022, 12, 31), "kind": "qualitative"},
+            {"statement": "虛構乙", "deadline": datetime.date(2023, 12, 31), "kind": "qualitative"},
+        ],
+        user=editor,
+    )
+    assert len(saved) == 2
+    for milestone in Milestone.objects.filter(plan=plan):
+        assert milestone.history.get().history_user == editor
+
+
+@pytest.mark.parametrize(
+    "model_admin",
+    [
+        "plans/source",
+        "plans/jurisdiction",
+        "plans/milestone",
+        "plans/progressupdate",
+        "metrics/indicator",
+        "metrics/indicatortarget",
+        "metrics/observation",
+    ],  # fmt: skip
+)
+def test_every_tracked_model_has_a_history_page(admin_client, source_data, model_admin):
+    from django.apps import apps
+
+    from metrics.models import IndicatorTarget, Observation
+
+    model = apps.get_model(*model_admin.split("/"))
+    if model is ProgressUpdate:
+        obj = make_update()
+    elif model is IndicatorTarget:
+        observation = Observation.objects.first()
+        obj = make_target(
+            indicator=observation.indicator,
+            jurisdiction=observation.jurisdiction,
+            value=32,
+            due_on=datetime.date(2025, 12, 31),
+        )
+    else:
+        obj = model.objects.first()
+    response = admin_client.get(f"/en/admin/{model_admin}/{obj.pk}/history/")
+    assert response.status_code == 200
+
+
+# --- The public plan page -------------------------------------------------------------
+
+
+@time_machine.travel(datetime.datetime(2023, 3, 1, 12, tzinfo=datetime.UTC))
+def test_plan_page_shows_last_update_and_the_log_of_published_updates(client):
+    with time_machine.travel(datetime.datetime(2021, 5, 1, tzinfo=datetime.UTC)):
+        plan = make_plan()
+        milestone = make_milestone(plan=plan, statement="虛構目標甲")
+    make_update(milestone=milestone, as_of=datetime.date(2022, 6, 30), narrative="虛構已發布",
+                published_on=datetime.date(2022, 7, 15))  # fmt: skip
+    make_update(milestone=milestone, as_of=datetime.date(2022, 12, 31), narrative="虛構草稿",
+                published_on=None)  # fmt: skip
+    make_update(milestone=milestone, as_of=datetime.date(2023, 1, 31), narrative="虛構排程",
+                published_on=datetime.date(2023, 6, 1))  # fmt: skip
+    Plan.objects.filter(pk=plan.pk).update(
+        modified=datetime.datetime(2021, 5, 1, tzinfo=datetime.UTC)
+    )
+    Milestone.objects.filter(pk=milestone.pk).update(
+        modified=datetime.datetime(2021, 5, 1, tzinfo=datetime.UTC)
+    )
+
+    response = client.get(f"/en/plans/{plan.slug}/")
+    assert response.context["last_updated"] == datetime.date(2022, 7, 15)
+    assert [u.narrative for u in response.context["update_log"]] == ["虛構已發布"]
+    page = response.content.decode()
+    assert "2022-07-15" in page and "虛構已發布" in page
+    assert "虛構草稿" not in page and "虛構排程" not in page
+
+
+def test_plan_page_without_updates_says_nothing_was_reported(client):
+    plan = make_plan()
+    response = client.get(f"/en/plans/{plan.slug}/")
+    assert response.context["update_log"] == []
+    assert response.context["last_updated"] == timezone.localdate(plan.modified)
+    assert "No progress has been reported for this plan yet." in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_plan_page_query_count_does_not_grow_with_updates(client, django_assert_num_queries, count):
+    plan = make_plan()
+    source = make_source()
+    for i in range(count):
+        milestone = make_milestone(plan=plan)
+        make_update(
+            milestone=milestone,
+            sources=[source],
+            published_on=datetime.date(2022, 1, 1) + datetime.timedelta(days=i),
+        )
+    # plan+jurisdiction, sources, milestones, update log, its sources, latest publication
+    with django_assert_num_queries(6):
+        client.get(f"/en/plans/{plan.slug}/")
