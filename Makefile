@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data messages lint format check clean
+.PHONY: run test install migrate data messages lint format check clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ run: messages data
 	@echo "Create an admin account with:  $(BIN)/python manage.py createsuperuser"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production run: DEBUG off, static files collected (whitenoise serves them), migrations
+# applied, gunicorn. Needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL in the
+# environment (README, "Deployment").
+WORKERS ?= 2
+serve: messages
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=0 exec $(BIN)/gunicorn govtracker.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--access-logfile - --timeout 30 --graceful-timeout 20
 
 test: messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,9 +2,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from govtracker.health import health
+from govtracker.security_txt import security_txt
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("govtracker.api_urls")),
+    # Outside i18n_patterns: probes call one fixed address, with no language redirect.
+    path("health/", health, name="health"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
 ]
 
 # Pages carry their language in the URL (/zh-hant/, /zh-hans/, /en/) so that each

@@ -14,6 +14,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from govtracker.locking import OptimisticLockAdminMixin
 from plans import permissions, services
 from plans.drafting import draft_milestones
 from plans.models import Editor, Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
@@ -180,7 +181,7 @@ class JurisdictionAdmin(EditorScopedAdmin):
         return queryset, may_have_duplicates
 
 
-class MilestoneInline(ScopedFormFieldsMixin, admin.StackedInline):
+class MilestoneInline(OptimisticLockAdminMixin, ScopedFormFieldsMixin, admin.StackedInline):
     model = Milestone
     extra = 0
     fields = [
@@ -229,7 +230,7 @@ DraftMilestoneFormSet = forms.formset_factory(DraftMilestoneForm, extra=0)
 
 
 @admin.register(Plan)
-class PlanAdmin(SpreadsheetAdmin, EditorScopedAdmin):
+class PlanAdmin(OptimisticLockAdminMixin, SpreadsheetAdmin, EditorScopedAdmin):
     resource_classes = [PlanResource]
     list_display = ["title", "jurisdiction", "kind", "issued_on", "start_year", "end_year"]
     list_filter = ["kind", "jurisdiction__level", "issued_on"]
@@ -339,7 +340,7 @@ class PlanAdmin(SpreadsheetAdmin, EditorScopedAdmin):
         return TemplateResponse(request, "admin/plans/plan/draft_milestones.html", context)
 
 
-class ProgressUpdateInline(ScopedFormFieldsMixin, admin.StackedInline):
+class ProgressUpdateInline(OptimisticLockAdminMixin, ScopedFormFieldsMixin, admin.StackedInline):
     model = ProgressUpdate
     extra = 0
     fields = [
@@ -353,7 +354,7 @@ class ProgressUpdateInline(ScopedFormFieldsMixin, admin.StackedInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SpreadsheetAdmin, EditorScopedAdmin):
+class MilestoneAdmin(OptimisticLockAdminMixin, SpreadsheetAdmin, EditorScopedAdmin):
     resource_classes = [MilestoneResource]
     list_display = ["__str__", "plan", "kind", "start_date", "deadline", "weight"]
     list_filter = ["kind", "deadline", "plan__jurisdiction__level"]
@@ -394,7 +395,7 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SpreadsheetAdmin, EditorScopedAdmin):
+class ProgressUpdateAdmin(OptimisticLockAdminMixin, SpreadsheetAdmin, EditorScopedAdmin):
     resource_classes = [ProgressUpdateResource]
     list_display = [
         "milestone",

@@ -5,13 +5,32 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
+from govtracker.locking import VersionedModel
 from govtracker.text import localized, script
+from plans import progress as tracker
+from plans.expressions import ChildrenTerm, HasChildren, OwnUpdateTerm
+from plans.progress import Status
 
 
 def today() -> datetime.date:
@@ -161,8 +180,57 @@ class PlanQuerySet(models.QuerySet):
             .order_by("-issued_on", "id")
         )
 
+    def with_progress(
+        self, as_of: datetime.date | None = None, *, include_unpublished: bool = False
+    ) -> "PlanQuerySet":
+        """Annotate each plan, as of a date, with `progress` (the weighted mean of its
+        top-level milestones' progress, an unreported one counting as 0; None while none
+        has reported), `n_milestones`, `n_unreported` (top-level milestones with no update
+        yet) and one count per status (`n_achieved`, `n_behind`, ...).
 
-class Plan(models.Model):
+        Each figure is a correlated subquery over the plan's own milestones: one query
+        for any number of plans, each plan costing an index range on milestone.plan_id.
+        """
+        top = (
+            Milestone.objects.with_status(as_of, include_unpublished=include_unpublished)
+            .filter(plan=OuterRef("pk"), parent__isnull=True)
+            .order_by()
+            .values("plan")
+        )
+
+        def per_plan(aggregate, default=None):
+            value = Subquery(
+                top.annotate(x=aggregate).values("x"), output_field=aggregate.output_field
+            )
+            return value if default is None else Coalesce(value, default)
+
+        weight = AsFloat(F("weight"))
+        # The status goes in WHERE rather than in COUNT(... FILTER): a shallower
+        # expression, which SQLite's parser needs.
+        counts = {
+            f"n_{status}": Coalesce(
+                Subquery(
+                    top.filter(status=status).annotate(x=Count("pk")).values("x"),
+                    output_field=models.IntegerField(),
+                ),
+                Value(0),
+            )
+            for status in Status.values
+        }
+        return self.annotate(
+            # SUM skips NULLs: an unreported milestone adds 0 but keeps its weight; a
+            # plan with nothing reported at all has no progress (NULL), not 0.
+            progress=per_plan(
+                Sum(weight * F("progress"), output_field=FloatField())
+                / Sum(weight, output_field=FloatField())
+            ),
+            n_milestones=per_plan(Count("pk"), Value(0)),
+            n_unreported=per_plan(Count("pk", filter=Q(latest_update_on__isnull=True)), Value(0)),
+            **counts,
+        )
+
+
+class Plan(VersionedModel):
     """A policy document that promises something: a plan, programme, work points, opinion."""
 
     class Kind(models.TextChoices):
@@ -246,8 +314,98 @@ class MilestoneQuerySet(models.QuerySet):
     def top_level(self) -> "MilestoneQuerySet":
         return self.filter(parent__isnull=True)
 
+    def with_status(
+        self,
+        as_of: datetime.date | None = None,
+        *,
+        include_unpublished: bool = False,
+        tolerance: float | None = None,
+    ) -> "MilestoneQuerySet":
+        """The SQL twin of `plans.progress.assess`: annotate each milestone, as of a date
+        (default today), with `progress` (float in [0, 1], None when nothing is reported),
+        `expected_progress`, `status` (a Status value), `latest_update_on` and
+        `achieved_on`, plus `status_as_of` and `status_tolerance` for explanations.
 
-class Milestone(models.Model):
+        Public pages count only published updates; editors' views and the API pass
+        `include_unpublished=True` to see drafts too. Every figure is a correlated
+        subquery on the (milestone, as_of, id) index of updates, so lists, counts and
+        roll-ups over any number of milestones take one query, and the result can be
+        filtered and ordered (`.filter(status="behind")`).
+
+        A milestone with sub-milestones takes its figures from them (one level deep, as
+        `assess_parent` does): the weighted mean of their progress, the latest of their
+        updates, achieved when all of them are, on the date the last one was.
+        """
+        as_of = as_of or today()
+        tol = tracker.default_tolerance() if tolerance is None else float(tolerance)
+        published_by = None if include_unpublished else today()
+        columns = (F("pk"), F("kind"), F("baseline_value"), F("target_value"))
+        leaf = {t: OwnUpdateTerm(t, as_of, published_by, *columns) for t in _TERMS}
+        parent = {t: ChildrenTerm(t, as_of, published_by, F("pk")) for t in _TERMS}
+        expected = Clamp01(
+            DaysBetween(DateValue(as_of), F("start_date"))
+            / DaysBetween(F("deadline"), F("start_date"))
+        )
+        has_children = HasChildren(F("pk"))
+
+        def either(name, output_field):
+            return Case(
+                When(has_children, then=parent[name]), default=leaf[name], output_field=output_field
+            )
+
+        return self.annotate(
+            progress=either("progress", FloatField()),
+            expected_progress=expected,
+            latest_update_on=either("latest", DateField()),
+            achieved_on=either("achieved", DateField()),
+            status_as_of=Value(as_of, output_field=DateField()),
+            status_tolerance=Value(tol, output_field=FloatField()),
+            # Each branch spelled out with its own terms: referring to the annotations
+            # above would copy both branches into every condition.
+            # One flat CASE, each branch with its own terms: referring to the annotations
+            # above would copy both branches into every condition, and nesting CASEs
+            # overflows SQLite's parser inside a plan's roll-up.
+            status=Case(
+                When(start_date__gt=as_of, then=Value(Status.NOT_STARTED)),
+                *_status_rules(parent, expected, as_of, tol, Q(has_children)),
+                *_status_rules(leaf, expected, as_of, tol, Q()),
+                default=Value(Status.MISSED),
+                output_field=models.CharField(max_length=20, choices=Status.choices),
+            ),
+        )
+
+
+def _status_rules(terms: dict, expected, as_of: datetime.date, tol: float, when: Q) -> list:
+    """`plans.progress.decide` in SQL, for a milestone that has started and matches
+    `when`. Nothing reported is a NULL progress; achieved is a progress of 1 (then
+    `achieved` is its date)."""
+    progress = terms["progress"]
+    unreported = when & Q(IsNull(progress, True))
+    complete = when & Q(GreaterThanOrEqual(progress, ONE))
+    open_ = when & Q(deadline__gte=as_of)
+    return [
+        When(unreported & Q(deadline__gte=as_of), then=Value(Status.NO_REPORT)),
+        When(unreported, then=Value(Status.OVERDUE_UNREPORTED)),
+        When(
+            complete & Q(LessThanOrEqual(terms["achieved"], F("deadline"))),
+            then=Value(Status.ACHIEVED),
+        ),
+        When(complete, then=Value(Status.ACHIEVED_LATE)),
+        When(
+            open_
+            & Q(GreaterThanOrEqual(progress, expected - Value(tol, output_field=FloatField()))),
+            then=Value(Status.ON_TRACK),
+        ),
+        When(open_, then=Value(Status.BEHIND)),
+        # Otherwise missed: for the last branch, the CASE's default.
+        *([When(when, then=Value(Status.MISSED))] if when else []),
+    ]
+
+
+_TERMS = ("progress", "latest", "achieved")
+
+
+class Milestone(VersionedModel):
     """A target a plan sets: a statement with a start and a deadline."""
 
     class Kind(models.TextChoices):
@@ -351,6 +509,55 @@ class Milestone(models.Model):
             return None
         return self.target_value > (self.baseline_value or 0)
 
+    def assessment(
+        self, as_of: datetime.date | None = None, *, include_unpublished: bool = False
+    ) -> tracker.Assessment:
+        """This milestone's status as of a date, by the pure function, from its updates
+        (and its sub-milestones' updates): prefetch "updates" and "children__updates" to
+        assess many milestones without a query each."""
+        as_of = as_of or today()
+        children = list(self.children.all())
+        if children:
+            return tracker.assess_parent(
+                start=self.start_date,
+                deadline=self.deadline,
+                as_of=as_of,
+                children=[
+                    (child.weight, child._own_assessment(as_of, include_unpublished))
+                    for child in children
+                ],
+            )
+        return self._own_assessment(as_of, include_unpublished)
+
+    def _own_assessment(self, as_of: datetime.date, include_unpublished: bool):
+        updates = [u for u in self.updates.all() if include_unpublished or u.is_published]
+        return tracker.assess(
+            start=self.start_date,
+            deadline=self.deadline,
+            as_of=as_of,
+            kind=self.kind,
+            baseline=self.baseline_value,
+            target=self.target_value,
+            updates=[u.as_report() for u in updates],
+        )
+
+    @property
+    def status_explanation(self) -> str:
+        """The inputs of the status annotated by `with_status`, in words (no query)."""
+        return tracker.explain(
+            status=self.status,
+            start=self.start_date,
+            deadline=self.deadline,
+            expected=self.expected_progress,
+            progress=self.progress,
+            latest_update_on=self.latest_update_on,
+            achieved_on=self.achieved_on,
+        )
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
     def clean(self) -> None:
         errors = {}
         if self.start_date is None:
@@ -376,6 +583,13 @@ class Milestone(models.Model):
                 errors["parent"] = _("A milestone cannot be its own parent.")
             elif self.plan_id and self.parent.plan_id != self.plan_id:
                 errors["parent"] = _("The parent milestone must belong to the same plan.")
+            elif self.parent.parent_id:
+                # The progress tracker rolls sub-milestones up one level only.
+                errors["parent"] = _("A sub-milestone cannot have sub-milestones of its own.")
+            elif self.pk and self.children.exists():
+                errors["parent"] = _(
+                    "This milestone has sub-milestones, so it cannot become one itself."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -415,7 +629,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.select_related("milestone__plan").prefetch_related("sources")
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(VersionedModel):
     """A dated, sourced report of how far a milestone has come."""
 
     class State(models.TextChoices):
@@ -492,7 +706,11 @@ class ProgressUpdate(models.Model):
                 name="update_reports_something",
             ),
         ]
-        indexes = [models.Index(fields=["milestone", "as_of"])]
+        indexes = [
+            # The progress tracker's correlated subqueries: a milestone's updates up to a
+            # date, latest first (as_of, then id), in one backward index range.
+            models.Index(fields=["milestone", "as_of", "id"], name="update_latest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.milestone} @ {self.as_of}"
@@ -513,6 +731,16 @@ class ProgressUpdate(models.Model):
         if self.published_on > today():
             return self.State.SCHEDULED
         return self.State.PUBLISHED
+
+    def as_report(self) -> tracker.Report:
+        """What the progress tracker reads of this update."""
+        return tracker.Report(
+            as_of=self.as_of,
+            percent=self.percent_complete,
+            value=self.value,
+            delivered=self.delivered,
+            id=self.pk or 0,
+        )
 
     def clean(self) -> None:
         errors = {}

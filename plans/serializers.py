@@ -85,6 +85,16 @@ class PlanSerializer(CleanedModelSerializer):
         many=True, queryset=Source.objects.all(), required=False
     )
     milestone_count = serializers.IntegerField(read_only=True)
+    as_of = serializers.SerializerMethodField()
+    progress = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Weighted mean of the top-level milestones' progress as of as_of (0 to 1); "
+            "null while none has reported."
+        ),
+    )
+    status_counts = serializers.SerializerMethodField()
 
     class Meta:
         model = Plan
@@ -107,9 +117,27 @@ class PlanSerializer(CleanedModelSerializer):
             "summary_en",
             "sources",
             "milestone_count",
+            "as_of",
+            "progress",
+            "status_counts",
             "created",
             "modified",
         ]
+
+    @extend_schema_field(serializers.DateField())
+    def get_as_of(self, plan):
+        return self.context["as_of"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": "Top-level milestones by status as of as_of.",
+            "properties": {status: {"type": "integer"} for status in Status.values},
+            "required": list(Status.values),
+        }
+    )
+    def get_status_counts(self, plan) -> dict:
+        return {status: getattr(plan, f"n_{status}") for status in Status.values}
 
 
 class StatusInputsSerializer(serializers.Serializer):

@@ -1,9 +1,11 @@
 from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from plans.models import Jurisdiction, Plan, ProgressUpdate
+from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
+from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, today
+from plans.progress import Status, default_tolerance
 
 
 class HomeView(ListView):
@@ -64,3 +66,25 @@ class JurisdictionDetailView(DetailView):
         context["plans"] = Plan.objects.for_list().in_jurisdiction(self.object)
         context["children"] = self.object.children.all()
         return context
+
+
+class MethodologyView(TemplateView):
+    """How the progress tracker works, with a worked example from the source data."""
+
+    template_name = "plans/methodology.html"
+    # The worked example: Anhui's plan (administrative-division code 340000).
+    example_jurisdiction = "340000"
+
+    def get_context_data(self, **kwargs):
+        as_of = today()
+        return super().get_context_data(
+            as_of=as_of,
+            tolerance=default_tolerance(),
+            statuses=Status.choices,
+            on_track_at=ON_TRACK_AT,
+            acceleration_at=ACCELERATION_AT,
+            example=Milestone.objects.with_status(as_of)
+            .filter(plan__jurisdiction__code=self.example_jurisdiction)
+            .select_related("plan"),
+            **kwargs,
+        )

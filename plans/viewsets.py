@@ -193,7 +193,7 @@ class PlanViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelView
     csv_filename = "plans"
 
     def get_queryset(self):
-        return Plan.objects.for_list().prefetch_related("sources")
+        return Plan.objects.for_list().with_progress(self.as_of).prefetch_related("sources")
 
     def get_filterset_extra_kwargs(self):
         return {"as_of": self.as_of}

@@ -374,3 +374,33 @@ def test_an_empty_parameter_is_400_not_the_default(client, db, parameter):
     response = client.get("/api/v1/plans/", {parameter: ""})
     assert response.status_code == 400
     assert response.json()[parameter]
+
+
+def test_plan_progress_and_status_counts_as_of_a_date(client):
+    plan = make_plan(issued_on=datetime.date(2021, 1, 1))
+    done = make_milestone(plan=plan, deadline=datetime.date(2022, 12, 31))
+    make_milestone(plan=plan, deadline=datetime.date(2022, 12, 31))
+    make_update(milestone=done, as_of=datetime.date(2022, 6, 30), delivered=True)
+    before = client.get(f"/api/v1/plans/{plan.slug}/", {"as_of": "2022-01-01"}).json()
+    assert before["as_of"] == "2022-01-01"
+    assert before["progress"] is None  # nothing reported by then
+    assert before["status_counts"]["no_report"] == 2
+    after = client.get(f"/api/v1/plans/{plan.slug}/", {"as_of": "2023-06-30"}).json()
+    assert after["progress"] == pytest.approx(0.5)
+    assert after["status_counts"]["achieved"] == 1
+    assert after["status_counts"]["overdue_unreported"] == 1
+
+
+def test_milestone_status_and_its_inputs(client):
+    plan = make_plan(issued_on=datetime.date(2021, 1, 1))
+    milestone = make_milestone(plan=plan, deadline=datetime.date(2023, 1, 1))
+    make_update(milestone=milestone, as_of=datetime.date(2022, 1, 1), percent_complete=Decimal(10))
+    body = client.get(f"/api/v1/milestones/{milestone.pk}/", {"as_of": "2022-01-01"}).json()
+    assert body["status"] == "behind"  # 50% of the time gone, 10% done
+    assert body["progress"] == pytest.approx(0.1)
+    assert body["expected_progress"] == pytest.approx(0.5, abs=0.01)
+    assert body["inputs"]["latest_update_on"] == "2022-01-01"
+    assert body["inputs"]["start_date"] == "2021-01-01"
+    assert body["inputs"]["tolerance"] == pytest.approx(0.1)
+    rows = client.get("/api/v1/milestones/", {"status": "behind", "as_of": "2022-01-01"}).json()
+    assert [row["id"] for row in rows["results"]] == [milestone.pk]

@@ -35,6 +35,7 @@ def plan_change_data(plan, **overrides):
         "issued_on": plan.issued_on.isoformat(),
         "start_year": plan.start_year,
         "end_year": plan.end_year,
+        "version": plan.version,
         "milestones-TOTAL_FORMS": "0",
         "milestones-INITIAL_FORMS": "0",
         "milestones-MIN_NUM_FORMS": "0",

@@ -129,6 +129,7 @@ def test_an_editor_schedules_publication_for_a_date(updates, client):
             "percent_complete": "50",
             "sources": list(draft.sources.values_list("pk", flat=True)),
             "published_on": "2023-05-01",
+            "version": draft.version,
         },
     )
     assert response.status_code == 302

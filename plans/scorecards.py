@@ -1,0 +1,174 @@
+"""Roll-ups of milestone statuses: national, per jurisdiction, per deadline year.
+
+Each is one query, whatever the number of milestones: the database groups the
+`Milestone.objects.with_status` rows by status (and by jurisdiction or by whether the
+deadline has passed), so the status of each milestone is computed once, and Python only
+reshapes the few grouped rows. Counts are of top-level milestones: a milestone broken into
+sub-milestones counts once, with the status its sub-milestones give it, as in its plan's
+progress.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Count, Value, When
+
+from plans.models import Jurisdiction, Milestone, today
+from plans.progress import DELIVERED, OPEN, Status
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Counts of milestones by status, as of a date.
+
+    `due` are those whose deadline has passed (t > d); `due_delivered` those of them
+    achieved, on time or late.
+    """
+
+    as_of: datetime.date
+    counts: dict[str, int] = field(default_factory=dict)
+    due: int = 0
+    due_delivered: int = 0
+
+    def __getitem__(self, status: str) -> int:
+        return self.counts.get(status, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def achieved(self) -> int:
+        return self[Status.ACHIEVED]
+
+    @property
+    def late(self) -> int:
+        return self[Status.ACHIEVED_LATE]
+
+    @property
+    def delivered(self) -> int:
+        return sum(self[s] for s in DELIVERED)
+
+    @property
+    def missed(self) -> int:
+        return self[Status.MISSED]
+
+    @property
+    def unreported(self) -> int:
+        """Past their deadline with nothing reported."""
+        return self[Status.OVERDUE_UNREPORTED]
+
+    @property
+    def open(self) -> int:
+        """Not yet due and not yet achieved: not started, no report, on track, behind."""
+        return sum(self[s] for s in OPEN)
+
+    @property
+    def share_due_delivered(self) -> float | None:
+        """The share of milestones past their deadline that were delivered (None when
+        none is due yet)."""
+        return self.due_delivered / self.due if self.due else None
+
+    def as_dict(self) -> dict:
+        return {
+            "as_of": self.as_of,
+            "counts": {s: self[s] for s in Status.values},
+            "total": self.total,
+            "due": self.due,
+            "due_delivered": self.due_delivered,
+            "share_due_delivered": self.share_due_delivered,
+        }
+
+
+@dataclass(frozen=True)
+class DeadlineYearScorecard(Scorecard):
+    """ "Due by end-2022: n achieved, n late, n missed, n unreported, n open"."""
+
+    year: int = 0
+
+
+def _grouped(
+    milestones, as_of: datetime.date, *, by: tuple[str, ...] = (), include_unpublished=False
+):
+    """Rows of (by..., status, is_due, n): one GROUP BY query."""
+    return (
+        milestones.with_status(as_of, include_unpublished=include_unpublished)
+        .top_level()
+        .annotate(
+            is_due=Case(
+                When(deadline__lt=as_of, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by()
+        .values(*by, "status", "is_due")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _scorecard(rows, as_of: datetime.date, cls=Scorecard, **extra) -> Scorecard:
+    counts: dict[str, int] = {}
+    due = due_delivered = 0
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + row["n"]
+        if row["is_due"]:
+            due += row["n"]
+            if row["status"] in DELIVERED:
+                due_delivered += row["n"]
+    return cls(as_of=as_of, counts=counts, due=due, due_delivered=due_delivered, **extra)
+
+
+def national_scorecard(
+    as_of: datetime.date | None = None, *, include_unpublished: bool = False
+) -> Scorecard:
+    """Every milestone of every plan, counted by status."""
+    as_of = as_of or today()
+    rows = _grouped(Milestone.objects.all(), as_of, include_unpublished=include_unpublished)
+    return _scorecard(rows, as_of)
+
+
+def jurisdiction_scorecard(
+    jurisdiction: Jurisdiction,
+    as_of: datetime.date | None = None,
+    *,
+    include_unpublished: bool = False,
+) -> Scorecard:
+    """The milestones of the plans a jurisdiction issued."""
+    as_of = as_of or today()
+    rows = _grouped(
+        Milestone.objects.in_jurisdiction(jurisdiction),
+        as_of,
+        include_unpublished=include_unpublished,
+    )
+    return _scorecard(rows, as_of)
+
+
+def deadline_year_scorecard(
+    year: int, as_of: datetime.date | None = None, *, include_unpublished: bool = False
+) -> DeadlineYearScorecard:
+    """The milestones due in a year ("due by end-2022")."""
+    as_of = as_of or today()
+    rows = _grouped(
+        Milestone.objects.due_in_year(year), as_of, include_unpublished=include_unpublished
+    )
+    return _scorecard(rows, as_of, cls=DeadlineYearScorecard, year=year)
+
+
+def scorecards_by_jurisdiction(
+    as_of: datetime.date | None = None, *, include_unpublished: bool = False
+) -> dict[int, Scorecard]:
+    """A scorecard for every jurisdiction that issued a plan with milestones, keyed by
+    jurisdiction id, in one query (for the league table and the map). A jurisdiction
+    missing from the result has no milestones: use `Scorecard(as_of)`."""
+    as_of = as_of or today()
+    rows = _grouped(
+        Milestone.objects.all(),
+        as_of,
+        by=("plan__jurisdiction_id",),
+        include_unpublished=include_unpublished,
+    )
+    per_jurisdiction: dict[int, list] = {}
+    for row in rows:
+        per_jurisdiction.setdefault(row["plan__jurisdiction_id"], []).append(row)
+    return {j: _scorecard(r, as_of) for j, r in per_jurisdiction.items()}

@@ -1,0 +1,118 @@
+"""Roll-ups: plan progress and counts, national, per jurisdiction and per deadline year
+scorecards, each in a bounded number of queries whatever the data size."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from plans import scorecards
+from plans.models import Milestone, Plan
+from plans.progress import Status
+from tests.factories import make_jurisdiction, make_milestone, make_plan, make_update
+
+D = datetime.date
+AS_OF = D(2023, 6, 1)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fixed_today():
+    with time_machine.travel(datetime.datetime(2026, 11, 29, 12, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def make_world(n: int, jurisdiction=None):
+    """`n` plans, each with one milestone of every kind of outcome as of AS_OF."""
+    jurisdiction = jurisdiction or make_jurisdiction()
+    for _ in range(n):
+        plan = make_plan(jurisdiction=jurisdiction, issued_on=D(2021, 1, 1))
+        on_time = make_milestone(plan=plan, deadline=D(2022, 12, 31))
+        make_update(milestone=on_time, as_of=D(2022, 6, 1), delivered=True)
+        late = make_milestone(plan=plan, deadline=D(2022, 12, 31))
+        make_update(milestone=late, as_of=D(2023, 2, 1), delivered=True)
+        missed = make_milestone(plan=plan, deadline=D(2022, 12, 31))
+        make_update(milestone=missed, as_of=D(2022, 6, 1), percent_complete=Decimal(50))
+        make_milestone(plan=plan, deadline=D(2022, 12, 31))  # overdue, unreported
+        make_milestone(plan=plan, deadline=D(2024, 12, 31))  # no report
+        parent = make_milestone(plan=plan, deadline=D(2024, 12, 31), weight=2)
+        child = make_milestone(plan=plan, parent=parent, deadline=D(2024, 12, 31))
+        make_update(milestone=child, as_of=D(2023, 1, 1), percent_complete=Decimal(60))
+        make_milestone(plan=plan, parent=parent, deadline=D(2024, 12, 31))
+    return jurisdiction
+
+
+def test_plan_progress_is_the_weighted_mean_of_top_level_milestones():
+    make_world(1)
+    plan = Plan.objects.with_progress(AS_OF).get()
+    # Top level: 1, 1, 0.5, unreported (0), unreported (0), parent 0.3 with weight 2.
+    assert plan.progress == pytest.approx((1 + 1 + 0.5 + 0 + 0 + 2 * 0.3) / 7)
+    assert plan.n_milestones == 6
+    assert plan.n_unreported == 2
+    assert (plan.n_achieved, plan.n_achieved_late, plan.n_missed) == (1, 1, 1)
+    assert (plan.n_overdue_unreported, plan.n_no_report, plan.n_behind) == (1, 1, 1)
+    assert plan.n_on_track == plan.n_not_started == 0
+
+
+def test_a_plan_with_nothing_reported_has_no_progress_rather_than_zero():
+    make_milestone(plan=make_plan())
+    plan = Plan.objects.with_progress(AS_OF).get()
+    assert plan.progress is None
+    assert plan.n_unreported == 1
+
+
+def test_scorecards_count_top_level_milestones_by_status():
+    home = make_world(2)
+    make_world(1)
+    national = scorecards.national_scorecard(AS_OF)
+    assert national.total == 18
+    assert (national.achieved, national.late, national.missed) == (3, 3, 3)
+    assert national.unreported == 3
+    assert national.open == 6
+    assert national.due == 12
+    assert national.due_delivered == 6
+    assert national.share_due_delivered == 0.5
+    mine = scorecards.jurisdiction_scorecard(home, AS_OF)
+    assert mine.total == 12
+    assert mine[Status.BEHIND] == 2
+    by_year = scorecards.deadline_year_scorecard(2022, AS_OF)
+    assert (by_year.achieved, by_year.late, by_year.missed, by_year.unreported, by_year.open) == (
+        3,
+        3,
+        3,
+        3,
+        0,
+    )
+    assert scorecards.deadline_year_scorecard(2024, AS_OF).open == 6
+    by_jurisdiction = scorecards.scorecards_by_jurisdiction(AS_OF)
+    assert by_jurisdiction[home.pk].as_dict() == mine.as_dict()
+    assert sum(card.total for card in by_jurisdiction.values()) == 18
+
+
+def test_as_of_a_past_date():
+    make_world(1)
+    before = scorecards.national_scorecard(D(2022, 7, 1))
+    assert before.achieved == 1
+    assert before.late == 0
+    assert before[Status.BEHIND] == 1  # 50% with 75% of the time gone
+    assert before[Status.NO_REPORT] == 4  # updates dated after 2022-07-01 do not count
+    assert before.due == 0
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_each_roll_up_takes_one_query_whatever_the_size(size, django_assert_num_queries):
+    home = make_world(size)
+    with django_assert_num_queries(1):
+        plans = list(Plan.objects.with_progress(AS_OF))
+    assert len(plans) == size
+    with django_assert_num_queries(1):
+        assert scorecards.national_scorecard(AS_OF).total == 6 * size
+    with django_assert_num_queries(1):
+        assert scorecards.jurisdiction_scorecard(home, AS_OF).total == 6 * size
+    with django_assert_num_queries(1):
+        assert scorecards.deadline_year_scorecard(2022, AS_OF).total == 4 * size
+    with django_assert_num_queries(1):
+        assert scorecards.scorecards_by_jurisdiction(AS_OF)[home.pk].total == 6 * size
+    with django_assert_num_queries(1):
+        assert Milestone.objects.with_status(AS_OF).filter(status=Status.MISSED).count() == size
