@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "axes",
@@ -62,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # CORS answers preflights before anything else reads the request (API reads only).
+    "govtracker.api.ReadOnlyCorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -192,6 +199,55 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The REST API (/api/v1/): defaults set once here; views only say what differs.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+API_MAX_PAGE_SIZE = 500
+REST_FRAMEWORK = {
+    # Token first, so that an anonymous write is told how to authenticate (401 with
+    # WWW-Authenticate: Token); the session serves editors using the browsable API.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "govtracker.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "govtracker.api.FilterBackend",
+        "govtracker.api.StableOrderingFilter",
+    ],
+    # JSON in: one unambiguous encoding for scripts (a form's empty string is not null).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "govtracker.api.CSVRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["govtracker.api.AnonRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "govtracker.api_schema.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "govtracker API",
+    "DESCRIPTION": _(
+        "Plans, milestones, progress updates, indicators and scorecards: whether governments "
+        "deliver what their plans promise. Reading is open to everyone; editors write within "
+        "their jurisdictions."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs UI is served from our own static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Anyone may read the API from a browser on another site; no origin may write through it
+# (govtracker.api.ReadOnlyCorsMiddleware leaves write requests and their preflights bare).
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # ---------------------------------------------------------------------------------------
 # Production hardening (issue 8). Everything below is read from the environment and is on

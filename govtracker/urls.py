@@ -9,6 +9,7 @@ from plans.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("govtracker.api_urls")),
     # Outside i18n_patterns: probes call one fixed address, with no language redirect.
     path("health/", health, name="health"),
     path(".well-known/security.txt", security_txt, name="security-txt"),

@@ -7,9 +7,10 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from govtracker.text import to_traditional
-from plans.models import Jurisdiction, Milestone, Plan, today
+from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
 from plans.progress import Status
 
 # Deadline years outside this range are typos, not plans.
@@ -138,3 +139,230 @@ class PlanFilter(django_filters.FilterSet):
                     | Q(issuing_body_en__icontains=term)
                 )
         return queryset.filter(condition)
+
+
+# --- Shared by the API's other FilterSets (plans/filters.py, metrics/filters.py) ---------
+#
+# Every parameter is validated by its form field, so a bad value is a 400 with a message
+# (a form error on a page), never a 500; the OpenAPI schema states the same bounds so that
+# a client can tell a valid request before sending it.
+
+CODE_PATTERN = r"^[A-Za-z0-9]+$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+NO_NUL_PATTERN = r"^[^\x00]+$"
+MAX_ID = 2**63 - 1
+
+
+def _schema(**schema):
+    return extend_schema_field(schema)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter takes decimals, and 1.5 is not an id or a year)."""
+
+    field_class = forms.IntegerField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (or 1/0); anything else is an error, not "no filter"."""
+
+    default_error_messages = {"invalid": _("Enter true or false.")}
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+def code_filter(label, help_text=""):
+    return _schema(type="string", pattern=CODE_PATTERN, maxLength=12)(
+        django_filters.CharFilter(
+            label=label,
+            method="filter_jurisdiction",
+            max_length=12,
+            validators=[RegexValidator(CODE_PATTERN, _("Enter a jurisdiction code."))],
+            help_text=help_text
+            or _("Administrative-division code; includes the jurisdictions directly under it."),
+        )
+    )
+
+
+def slug_filter(label, field_name):
+    return _schema(type="string", pattern=SLUG_PATTERN, maxLength=120)(
+        django_filters.CharFilter(
+            label=label,
+            field_name=field_name,
+            max_length=120,
+            validators=[RegexValidator(SLUG_PATTERN, _("Enter a valid slug."))],
+        )
+    )
+
+
+def id_filter(label, field_name):
+    return _schema(type="integer", minimum=1, maximum=MAX_ID)(
+        IntegerFilter(label=label, field_name=field_name, min_value=1, max_value=MAX_ID)
+    )
+
+
+def year_filter(label, field_name, help_text=""):
+    return _schema(type="integer", minimum=YEARS[0], maximum=YEARS[1])(
+        IntegerFilter(
+            label=label,
+            field_name=field_name,
+            lookup_expr="year",
+            min_value=YEARS[0],
+            max_value=YEARS[1],
+            help_text=help_text,
+        )
+    )
+
+
+def search_filter(help_text):
+    return _schema(type="string", minLength=1, maxLength=200, pattern=NO_NUL_PATTERN)(
+        django_filters.CharFilter(
+            label=_("Search"), method="search", max_length=200, help_text=help_text
+        )
+    )
+
+
+def search_condition(value: str, fields: list[str]) -> Q:
+    """Any of `fields` contains the text, typed in Traditional or Simplified characters
+    (content is stored in Traditional Chinese)."""
+    condition = Q()
+    for term in {value.strip(), to_traditional(value.strip())}:
+        if term:
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": term})
+    return condition
+
+
+# The plans page's filters, described for the OpenAPI schema with the bounds their form
+# fields enforce.
+_schema(type="integer", minimum=YEARS[0], maximum=YEARS[1])(
+    PlanFilter.base_filters["deadline_year"]
+)
+_schema(type="string", pattern=CODE_PATTERN, maxLength=12)(PlanFilter.base_filters["jurisdiction"])
+_schema(type="string", minLength=1, maxLength=200, pattern=NO_NUL_PATTERN)(
+    PlanFilter.base_filters["q"]
+)
+
+
+class JurisdictionFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Jurisdiction.Level.choices)
+    parent = _schema(type="string", pattern=CODE_PATTERN, maxLength=12)(
+        django_filters.CharFilter(
+            label=_("Parent"),
+            field_name="parent__code",
+            max_length=12,
+            validators=[RegexValidator(CODE_PATTERN, _("Enter a jurisdiction code."))],
+            help_text=_("Code of the jurisdiction directly above."),
+        )
+    )
+    q = search_filter(_("Name in any of the three languages, or code."))
+
+    class Meta:
+        model = Jurisdiction
+        fields = ["level", "parent", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            search_condition(value, ["name_zh_hant", "name_zh_hans", "name_en", "code"])
+        )
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = search_filter(_("Title, publisher or citation."))
+
+    class Meta:
+        model = Source
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            search_condition(value, ["title", "title_en", "publisher", "citation"])
+        )
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    """Milestones; `status` reads the `status` annotation of Milestone.objects.with_status(),
+    so the queryset given must come from it (the view annotates as of `?as_of=`)."""
+
+    plan = slug_filter(_("Plan"), "plan__slug")
+    jurisdiction = code_filter(_("Jurisdiction"))
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), field_name="plan__jurisdiction__level", choices=Jurisdiction.Level.choices
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Milestone.Kind.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Status.choices, help_text=_("Status as of the as-of date.")
+    )
+    deadline_year = year_filter(_("Deadline year"), "deadline")
+    due_after = django_filters.DateFilter(
+        label=_("Due on or after"), field_name="deadline", lookup_expr="gte"
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"), field_name="deadline", lookup_expr="lte"
+    )
+    top_level = BooleanFilter(
+        label=_("Top level"),
+        field_name="parent",
+        lookup_expr="isnull",
+        help_text=_("true: only milestones without a parent milestone."),
+    )
+    q = search_filter(_("Statement, in Traditional or Simplified characters or English."))
+
+    class Meta:
+        model = Milestone
+        fields = ["plan", "jurisdiction", "level", "kind", "status", "deadline_year", "q"]
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.filter(
+            Q(plan__jurisdiction__code=value) | Q(plan__jurisdiction__parent__code=value)
+        )
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_condition(value, ["statement", "statement_en"]))
+
+
+class ProgressUpdateFilter(django_filters.FilterSet):
+    milestone = id_filter(_("Milestone"), "milestone_id")
+    plan = slug_filter(_("Plan"), "milestone__plan__slug")
+    jurisdiction = code_filter(_("Jurisdiction"))
+    as_of_after = django_filters.DateFilter(
+        label=_("As of, on or after"), field_name="as_of", lookup_expr="gte"
+    )
+    as_of_before = django_filters.DateFilter(
+        label=_("As of, on or before"), field_name="as_of", lookup_expr="lte"
+    )
+    delivered = BooleanFilter(label=_("Delivered"))
+    published = BooleanFilter(
+        label=_("Published"),
+        method="filter_published",
+        help_text=_("Editors: false lists drafts and scheduled updates within their scope."),
+    )
+    q = search_filter(_("Narrative, in Traditional or Simplified characters or English."))
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["milestone", "plan", "jurisdiction", "as_of_after", "as_of_before", "delivered"]
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.filter(
+            Q(milestone__plan__jurisdiction__code=value)
+            | Q(milestone__plan__jurisdiction__parent__code=value)
+        )
+
+    def filter_published(self, queryset, name, value):
+        published = Q(published_on__isnull=False, published_on__lte=today())
+        return queryset.filter(published if value else ~published)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_condition(value, ["narrative", "narrative_en"]))

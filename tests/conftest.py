@@ -10,6 +10,16 @@ def source_data(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttling counts requests in the cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _axes_off_unless_asked(request, settings):
     """django-axes needs the request in every authenticate() call, which the test client's
     login() does not pass; tests of the lockout itself enable it with the `axes` marker."""

@@ -48,6 +48,7 @@ def viewset(model, serializer):
 
 class PublishedUpdatesViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgressUpdateSerializer
+    pagination_class = None  # a bare list, whatever REST_FRAMEWORK's default pagination
 
     def get_queryset(self):
         return ProgressUpdate.objects.visible_to(self.request.user)

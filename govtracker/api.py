@@ -1,0 +1,419 @@
+"""What every endpoint of the REST API (/api/v1/) shares.
+
+Defaults are named once in settings.REST_FRAMEWORK and live here: pagination with a
+maximum page size, ordering that is always stable, a CSV renderer that streams whole
+lists, anonymous throttling at a configurable rate, conditional GET, CORS for reads only,
+and the OpenAPI description of the errors every operation can answer with.
+"""
+
+import copy
+import csv
+import datetime
+import json
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from corsheaders.middleware import CorsMiddleware
+from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.http import StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override as translation_override
+from django.views.decorators.http import conditional_page
+from django_filters.filters import BaseCSVFilter
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, pagination, renderers, serializers, throttling
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.settings import api_settings
+
+# --- Pagination and ordering ---------------------------------------------------------
+
+
+class Pagination(pagination.PageNumberPagination):
+    """Numbered pages of 50 rows; a client may ask for up to API_MAX_PAGE_SIZE."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = settings.API_MAX_PAGE_SIZE
+
+    def validate(self, request) -> None:
+        """400 for a page or page size that is not a whole number of 1 or more, also when
+        the page is not used (a CSV export has all rows)."""
+        self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError(
+                {self.page_query_param: [_("Enter a whole number of 1 or more.")]}
+            )
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            # DRF would silently fall back to the default; a client should learn its
+            # request was not understood.
+            raise ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number of 1 or more.")]}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = str(
+                    _(
+                        "Rows per page: default %(default)s, at most %(max)s (larger asks get %(max)s)."
+                    )
+                    % {"default": self.page_size, "max": self.max_page_size}
+                )
+        return parameters
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """?ordering=… over the fields a view allows, always ending with the primary key so
+    that equal values never swap places between two pages."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = list(super().get_ordering(request, queryset, view) or [])
+        if not ordering:
+            ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering.append("pk")
+        return ordering
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, Decimal | int | float | datetime.date):
+        return str(value)
+    text = str(value)
+    # A cell starting with = + - @ is a formula to a spreadsheet; a leading apostrophe
+    # keeps an editor's narrative from running as one on a reader's machine. Numbers
+    # (decimals arrive as strings, "-2.5000") stay as they are.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _flatten(row: dict, prefix: str = "") -> dict:
+    """Nested objects become dotted columns: inputs.as_of, inputs.deadline, …"""
+    flat = {}
+    for key, value in row.items():
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """text/csv, UTF-8 with a byte-order mark so that spreadsheets read Chinese right."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict):
+            data = data.get("results", [data]) if "results" in data else [data]
+        return "".join(self.stream(data or [])).encode(self.charset)
+
+    def stream(self, rows: Iterable[dict], header: list[str] | None = None) -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff"
+        columns = None
+        for row in rows:
+            flat = _flatten(dict(row))
+            if columns is None:
+                columns = list(flat)
+                yield writer.writerow(columns)
+            yield writer.writerow([_cell(flat.get(column)) for column in columns])
+        if columns is None and header:
+            yield writer.writerow(header)
+
+
+# --- Throttling, CORS -------------------------------------------------------------------
+
+
+class AnonRateThrottle(throttling.AnonRateThrottle):
+    """Anonymous clients get settings.API_ANON_RATE requests (environment API_ANON_RATE,
+    e.g. "120/minute"; empty turns throttling off). Read when each request comes in, not at
+    import, so the rate can be changed without touching REST_FRAMEWORK."""
+
+    def get_rate(self) -> str | None:
+        return settings.API_ANON_RATE or None
+
+
+class ReadOnlyCorsMiddleware(CorsMiddleware):
+    """django-cors-headers, enabled only for reads: a page on any origin may GET the API,
+    but neither a write nor its preflight gets an Access-Control-Allow-Origin header, so a
+    browser never lets another site write with a visitor's session."""
+
+    def is_enabled(self, request) -> bool:
+        method = request.method
+        if method == "OPTIONS" and "access-control-request-method" in request.headers:
+            method = request.headers["access-control-request-method"].upper()
+        return method in ("GET", "HEAD", "OPTIONS") and super().is_enabled(request)
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+class APIBaseMixin:
+    """Shared behaviour of govtracker's viewsets.
+
+    - Conditional GET: an ETag computed from the rendered body (Django's
+      ConditionalGetMiddleware, applied to the API only), so a client that sends
+      If-None-Match gets 304 without the body.
+    - ?format=csv on a list streams the whole filtered list, not one page.
+    - Every write is recorded with its author in the admin's history (LogEntry).
+    """
+
+    csv_filename = "export"
+
+    @method_decorator(conditional_page)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        # A method the resource does not have is 405 for everyone, before any question of
+        # who is asking (DRF would check permissions first and answer 401 or 403).
+        # Empty ?format= or ?page= would silently mean "the default".
+        reject_empty(request, [api_settings.URL_FORMAT_OVERRIDE, "page", "page_size"])
+        method = request.method.lower()
+        routed = set(getattr(self, "action_map", None) or self.http_method_names) | {"options"}
+        if method not in routed or method not in self.http_method_names:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def get_renderers(self):
+        renderer_list = super().get_renderers()
+        if getattr(self, "action", None) != "list":
+            renderer_list = [r for r in renderer_list if not isinstance(r, CSVRenderer)]
+        return renderer_list
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
+        if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Editors see their drafts: what a URL returns depends on who asks.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            instance = serializer.save(**self.author_fields())
+            record_write(self.request.user, instance, ADDITION)
+        self.reload(serializer)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            instance = serializer.save()
+            record_write(
+                self.request.user, instance, CHANGE, fields=list(serializer.validated_data)
+            )
+        self.reload(serializer)
+
+    def reload(self, serializer) -> None:
+        """Answer a write with the object as a read shows it, with what the list's QuerySet
+        computes (a milestone's status, a plan's milestone count)."""
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def author_fields(self) -> dict:
+        """Extra fields a create saves; a model with an author field names it here."""
+        return {}
+
+
+class APIViewMixin(APIBaseMixin):
+    """APIBaseMixin for a resource with a list: ?format=csv streams the whole list."""
+
+    def list(self, request, *args, **kwargs):
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, CSVRenderer):
+            return super().list(request, *args, **kwargs)
+        if self.paginator is not None:
+            self.paginator.validate(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer()
+        rows = (self.get_serializer(obj).data for obj in queryset.iterator(chunk_size=2000))
+        response = StreamingHttpResponse(
+            renderer.stream(rows, header=list(serializer.fields)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
+        return response
+
+
+def record_write(user, instance: models.Model, action: int, fields: list[str] = ()) -> None:
+    """Who wrote what through the API, in the admin's history of the object."""
+    if action == ADDITION:
+        message = [{"added": {}}]
+    else:
+        # Stored untranslated, as the admin does; its history page translates them.
+        with translation_override(None):
+            names = [str(instance._meta.get_field(name).verbose_name) for name in fields]
+        message = [{"changed": {"fields": names}}]
+    LogEntry.objects.log_actions(
+        user_id=user.pk, queryset=[instance], action_flag=action, change_message=message
+    )
+
+
+# --- Serializers ------------------------------------------------------------------------
+
+
+class PageURLField(serializers.URLField):
+    """The absolute address of an object's public page (its get_absolute_url()), in the
+    language of the request."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "get_absolute_url")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        return request.build_absolute_uri(value) if request else value
+
+
+# A ModelSerializer that
+# - takes JSON values of the type its schema states only: DRF would turn 5 into "5" for a
+#   text field or "5" into 5 for a number, and a client would never learn that it sends
+#   the wrong type (decimals travel as strings, "40.5", so that no digit is lost);
+# - runs the model's clean(), so that a broken invariant gets the same per-field message
+#   as in the admin (400) before the database constraint would raise an IntegrityError.
+class CleanedModelSerializer(serializers.ModelSerializer):
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {
+                name: [message]
+                for name, field in self.fields.items()
+                if not field.read_only and name in data
+                for message in [_json_type_error(field, data[name])]
+                if message
+            }
+            if errors:
+                raise ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        opts = self.Meta.model._meta
+        many_to_many = {field.name for field in opts.many_to_many}
+        candidate = copy.copy(self.instance) if self.instance else self.Meta.model()
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(candidate, name, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as error:
+            detail = serializers.as_serializer_error(error)
+            if NON_FIELD_ERRORS in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(detail) from None
+        # clean() fills in what is derived (a milestone's start date, an observation's
+        # percentage from its parts): save what it settled on.
+        for name in getattr(self.Meta, "derived_fields", ()):
+            attrs[name] = getattr(candidate, name)
+        return attrs
+
+
+def reject_empty(request, names) -> None:
+    """An empty parameter (?kind=) is a 400 in the API. The pages' forms send empty fields
+    for "any", but a script that sends one has most likely lost a value on the way."""
+    empty = [name for name in names if request.query_params.get(name, None) == ""]
+    if empty:
+        raise ValidationError(
+            {name: [_("This parameter is empty: give a value or leave it out.")] for name in empty}
+        )
+
+
+def _json_type_error(field, value) -> str | None:
+    """Why `value` (parsed JSON) is not of the type the schema states for `field`."""
+    if value is None:
+        return None  # the field itself says whether null is allowed
+    if isinstance(field, serializers.CharField) and isinstance(value, str):
+        # Measured before DRF trims surrounding blanks, as the schema's maxLength is.
+        if field.max_length is not None and len(value) > field.max_length:
+            return _("Ensure this field has no more than %(max)s characters.") % {
+                "max": field.max_length
+            }
+    if isinstance(field, serializers.ManyRelatedField):
+        if not isinstance(value, list):
+            return _("Expected a list of ids.")
+        if any(_json_type_error(field.child_relation, item) for item in value):
+            return _("Expected a list of ids.")
+        return None
+    if isinstance(field, serializers.PrimaryKeyRelatedField | serializers.IntegerField):
+        ok, expected = isinstance(value, int) and not isinstance(value, bool), _("an integer")
+    elif isinstance(field, serializers.BooleanField):
+        ok, expected = isinstance(value, bool), _("true or false")
+    elif isinstance(field, serializers.DecimalField):
+        ok, expected = isinstance(value, str), _('a decimal written as a string, e.g. "40.5"')
+    elif isinstance(
+        field,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.SlugRelatedField
+        | serializers.DateField,
+    ):
+        ok, expected = isinstance(value, str), _("a string")
+    else:
+        return None
+    return None if ok else _("Wrong type: expected %(expected)s.") % {"expected": expected}
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, plus whatever a view adds to its FilterSet's arguments (the plans'
+    FilterSet takes the as-of date of its status filter)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        filters = self.get_filterset_class(view, queryset).base_filters
+        # A list parameter (the pages' ?o=) may be empty: it is an empty list.
+        reject_empty(
+            request, [name for name, f in filters.items() if not isinstance(f, BaseCSVFilter)]
+        )
+        if hasattr(view, "get_filterset_extra_kwargs"):
+            kwargs.update(view.get_filterset_extra_kwargs())
+        return kwargs

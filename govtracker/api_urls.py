@@ -1,0 +1,56 @@
+"""/api/v1/: the REST API, its OpenAPI schema and its documentation.
+
+Outside i18n_patterns: the API is not language-prefixed; messages follow the request's
+Accept-Language header (LocaleMiddleware).
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from metrics.viewsets import IndicatorViewSet, ObservationViewSet
+from plans.viewsets import (
+    JurisdictionViewSet,
+    MilestoneViewSet,
+    PlanViewSet,
+    ProgressUpdateViewSet,
+    ScorecardViewSet,
+    SourceViewSet,
+)
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("jurisdictions", JurisdictionViewSet, basename="jurisdiction")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("updates", ProgressUpdateViewSet, basename="progressupdate")
+router.register("sources", SourceViewSet, basename="source")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("observations", ObservationViewSet, basename="observation")
+router.register("scorecards", ScorecardViewSet, basename="scorecard")
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def not_found(request, *args, **kwargs):
+    """Anything else under /api/ answers in JSON, like the API itself."""
+    raise NotFound()
+
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI from our static files, its start-up script a file of its own (the
+    # Content-Security-Policy allows no inline script). Not Redoc: its page loads Google
+    # Fonts from a CDN.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    # Matches every path left, even one with a newline in it.
+    re_path(r"", not_found),
+]

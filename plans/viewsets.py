@@ -1,0 +1,368 @@
+"""The REST API of jurisdictions, plans, milestones, progress updates and sources.
+
+Everyone reads; editors write plans, milestones and updates of their own jurisdictions.
+Lists get their rows from one QuerySet method each, so their query count does not grow
+with the data (tests/test_api_queries.py pins it).
+"""
+
+import datetime
+from functools import cached_property
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Q, Value
+from django.db.models.functions import ExtractYear
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from govtracker.api import APIBaseMixin, APIViewMixin, reject_empty
+from plans.filters import (
+    YEARS,
+    JurisdictionFilter,
+    MilestoneFilter,
+    PlanFilter,
+    ProgressUpdateFilter,
+    SourceFilter,
+)
+from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
+from plans.permissions import IsEditorForObjectJurisdiction, user_can_edit_jurisdiction
+from plans.serializers import (
+    JurisdictionSerializer,
+    MilestoneSerializer,
+    PlanSerializer,
+    ProgressUpdateSerializer,
+    ScorecardSerializer,
+    SourceSerializer,
+)
+
+
+class CanEditJurisdiction(IsEditorForObjectJurisdiction):
+    """plans.permissions' rule (everyone reads; editors write within their
+    jurisdictions), answering a write to a row outside them with a message naming the
+    jurisdiction."""
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        view.check_jurisdiction(view.jurisdiction_of(obj))
+        return True
+
+
+class EditorWritesMixin:
+    """Writes by authenticated editors within their jurisdictions.
+
+    `scope` is the path from an object to its jurisdiction ("plan.jurisdiction"); both the
+    object as it is and the object as the write would leave it must be in the editor's
+    jurisdictions, so nobody moves a plan out of (or into) someone else's.
+    """
+
+    permission_classes = [CanEditJurisdiction]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    scope: str = "jurisdiction"
+
+    def jurisdiction_of(self, obj) -> Jurisdiction:
+        for name in self.scope.split("."):
+            obj = getattr(obj, name)
+        return obj
+
+    def jurisdiction_after_write(self, serializer) -> Jurisdiction:
+        first, _dot, rest = self.scope.partition(".")
+        related = serializer.validated_data.get(first) or getattr(serializer.instance, first)
+        for name in rest.split(".") if rest else []:
+            related = getattr(related, name)
+        return related
+
+    def check_jurisdiction(self, jurisdiction: Jurisdiction) -> None:
+        if not user_can_edit_jurisdiction(self.request.user, jurisdiction):
+            raise PermissionDenied(
+                _(
+                    "You cannot edit data of %(jurisdiction)s (%(code)s): it is not one of "
+                    "the jurisdictions you edit."
+                )
+                % {"jurisdiction": jurisdiction.name, "code": jurisdiction.code}
+            )
+
+    def perform_create(self, serializer):
+        self.check_jurisdiction(self.jurisdiction_after_write(serializer))
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self.check_jurisdiction(self.jurisdiction_after_write(serializer))
+        super().perform_update(serializer)
+
+
+class _AsOfForm(forms.Form):
+    as_of = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description=_(
+        "Compute progress and status as of this date (YYYY-MM-DD), counting only updates "
+        "dated on or before it. Default: today (Asia/Shanghai)."
+    ),
+)
+
+
+class AsOfMixin:
+    """Progress and status as of `?as_of=YYYY-MM-DD` (default today); 400 otherwise."""
+
+    @cached_property
+    def as_of(self) -> datetime.date:
+        reject_empty(self.request, ["as_of"])
+        form = _AsOfForm(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    name: [error["message"] for error in errors]
+                    for name, errors in form.errors.get_json_data().items()
+                }
+            )
+        return form.cleaned_data["as_of"] or today()
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["as_of"] = self.as_of
+        context["tolerance"] = float(settings.PROGRESS_TOLERANCE)
+        return context
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Jurisdictions")),
+    retrieve=extend_schema(summary=_("A jurisdiction")),
+)
+class JurisdictionViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Governments: the nation, provinces, key cities (by administrative-division code)."""
+
+    serializer_class = JurisdictionSerializer
+    filterset_class = JurisdictionFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9]+"
+    ordering_fields = ["code", "level", "name_en"]
+    csv_filename = "jurisdictions"
+
+    def get_queryset(self):
+        return Jurisdiction.objects.select_related("parent")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Sources")),
+    retrieve=extend_schema(summary=_("A source")),
+    create=extend_schema(summary=_("Add a source (editors)")),
+)
+class SourceViewSet(APIViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Citations behind plans, updates and observations. Editors add them (a source may be
+    cited by several jurisdictions, so it is not changed through the API)."""
+
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    permission_classes = [IsEditorForObjectJurisdiction]  # any editor may add a source
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["title", "published_on", "created"]
+    csv_filename = "sources"
+
+    def get_queryset(self):
+        return Source.objects.all()
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Plans"), parameters=[AS_OF]),
+    retrieve=extend_schema(summary=_("A plan"), parameters=[AS_OF]),
+    create=extend_schema(summary=_("Add a plan (editors)")),
+    update=extend_schema(summary=_("Replace a plan (editors)")),
+    partial_update=extend_schema(summary=_("Change a plan (editors)")),
+)
+class PlanViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelViewSet):
+    """Policy documents and their milestones' progress, as of a date."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    ordering_fields = ["issued_on", "title", "end_year", "created", "modified"]
+    ordering = ["-issued_on", "id"]
+    csv_filename = "plans"
+
+    def get_queryset(self):
+        return Plan.objects.for_list().with_progress(self.as_of).prefetch_related("sources")
+
+    def get_filterset_extra_kwargs(self):
+        return {"as_of": self.as_of}
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Milestones"), parameters=[AS_OF]),
+    retrieve=extend_schema(summary=_("A milestone"), parameters=[AS_OF]),
+    create=extend_schema(summary=_("Add a milestone (editors)")),
+    update=extend_schema(summary=_("Replace a milestone (editors)")),
+    partial_update=extend_schema(summary=_("Change a milestone (editors)")),
+)
+class MilestoneViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelViewSet):
+    """Targets of plans with their progress, expected progress and status as of a date,
+    and the inputs each status was computed from."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    scope = "plan.jurisdiction"
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["deadline", "start_date", "position", "created", "modified"]
+    ordering = ["plan_id", "position", "id"]
+    csv_filename = "milestones"
+
+    def get_queryset(self):
+        return Milestone.objects.with_status(self.as_of).select_related("plan__jurisdiction")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Progress updates")),
+    retrieve=extend_schema(summary=_("A progress update")),
+    create=extend_schema(summary=_("Report progress (editors)")),
+    update=extend_schema(summary=_("Replace a progress update (editors)")),
+    partial_update=extend_schema(summary=_("Change a progress update (editors)")),
+)
+class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewSet):
+    """Dated, sourced reports of how far a milestone has come. Everyone sees published
+    updates; editors also see the drafts and scheduled updates of their jurisdictions."""
+
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilter
+    scope = "milestone.plan.jurisdiction"
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["as_of", "published_on", "created", "modified"]
+    ordering = ["-as_of", "-id"]
+    csv_filename = "progress-updates"
+
+    def get_queryset(self):
+        updates = ProgressUpdate.objects.select_related(
+            "milestone__plan__jurisdiction", "author"
+        ).prefetch_related("sources")
+        return updates.visible_to(self.request.user)
+
+    def author_fields(self) -> dict:
+        return {"author": self.request.user}
+
+
+def scorecards(milestones, key: str) -> dict:
+    """{key value: {status: count}} in one grouped query over a with_status() QuerySet."""
+    cards: dict = {}
+    rows = milestones.order_by().values_list(key, "status").annotate(n=Count("pk"))
+    for value, status, n in rows:
+        cards.setdefault(value, {})[status] = n
+    return cards
+
+
+@extend_schema_view(
+    national=extend_schema(
+        summary=_("National scorecard"), operation_id="scorecard_national", parameters=[AS_OF]
+    ),
+    jurisdictions=extend_schema(
+        summary=_("Scorecards per jurisdiction"),
+        operation_id="scorecard_jurisdictions_list",
+        parameters=[AS_OF],
+        responses=ScorecardSerializer(many=True),
+    ),
+    jurisdiction=extend_schema(
+        summary=_("A jurisdiction's scorecard (with those directly under it)"),
+        operation_id="scorecard_jurisdiction",
+        parameters=[AS_OF],
+    ),
+    deadlines=extend_schema(
+        summary=_("Scorecards per deadline year"),
+        operation_id="scorecard_deadlines_list",
+        parameters=[AS_OF],
+        responses=ScorecardSerializer(many=True),
+    ),
+    deadline=extend_schema(
+        summary=_("A deadline year's scorecard"),
+        operation_id="scorecard_deadline",
+        parameters=[AS_OF],
+    ),
+)
+class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
+    """Milestones counted by status as of a date (each scorecard one grouped query): the
+    national scorecard, the league table of jurisdictions, and "due by end-2022: 3
+    achieved, 1 late, 2 missed, 4 unreported"."""
+
+    serializer_class = ScorecardSerializer
+    pagination_class = None
+    filter_backends = []
+    lookup_value_regex = "[A-Za-z0-9]+"
+
+    def milestones(self):
+        return Milestone.objects.with_status(self.as_of)
+
+    def card(self, scope, counts: dict, url_name: str, *args) -> dict:
+        return {
+            "scope": str(scope),
+            "api_url": self.request.build_absolute_uri(reverse(url_name, args=args)),
+            "as_of": self.as_of,
+            "total": sum(counts.values()),
+            "counts": counts,
+        }
+
+    def answer(self, cards):
+        return Response(self.get_serializer(cards, many=isinstance(cards, list)).data)
+
+    @action(detail=False)
+    def national(self, request):
+        counts = scorecards(self.milestones().annotate(scope=Value("national")), "scope")
+        return self.answer(
+            self.card("national", counts.get("national", {}), "api:scorecard-national")
+        )
+
+    @action(detail=False)
+    def jurisdictions(self, request):
+        cards = scorecards(self.milestones(), "plan__jurisdiction__code")
+        return self.answer(
+            [
+                self.card(code, counts, "api:scorecard-jurisdiction", code)
+                for code, counts in sorted(cards.items())
+            ]
+        )
+
+    @action(detail=False, url_path=r"jurisdictions/(?P<code>[A-Za-z0-9]+)")
+    def jurisdiction(self, request, code):
+        jurisdiction = get_object_or_404(Jurisdiction, code=code)
+        milestones = self.milestones().filter(
+            Q(plan__jurisdiction=jurisdiction) | Q(plan__jurisdiction__parent=jurisdiction)
+        )
+        counts = scorecards(milestones.annotate(scope=Value(code)), "scope").get(code, {})
+        return self.answer(self.card(code, counts, "api:scorecard-jurisdiction", code))
+
+    @action(detail=False)
+    def deadlines(self, request):
+        cards = scorecards(self.milestones().annotate(year=ExtractYear("deadline")), "year")
+        return self.answer(
+            [
+                self.card(year, counts, "api:scorecard-deadline", year)
+                for year, counts in sorted(cards.items())
+            ]
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
+                OpenApiParameter.PATH,
+                description=_("Deadline year, e.g. 2022."),
+            )
+        ]
+    )
+    @action(detail=False, url_path=r"deadlines/(?P<year>[0-9]{4})")
+    def deadline(self, request, year):
+        year = int(year)
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise NotFound()
+        milestones = self.milestones().due_in_year(year).annotate(scope=Value(year))
+        counts = scorecards(milestones, "scope").get(year, {})
+        return self.answer(self.card(year, counts, "api:scorecard-deadline", year))

@@ -1,0 +1,111 @@
+"""Scorecards: milestones counted by status as of a date, for the nation, a jurisdiction
+and a deadline year; each agrees with the statuses of the milestones list."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from rest_framework.test import APIClient
+
+from plans.progress import Status
+from tests.factories import make_jurisdiction, make_milestone, make_plan, make_update
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = "2023-01-15"
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+@pytest.fixture
+def milestones():
+    province = make_jurisdiction(code="910000")
+    city = make_jurisdiction(code="910100", level="key_city", parent=province)
+    other = make_jurisdiction(code="920000")
+    plan = make_plan(jurisdiction=province, issued_on=datetime.date(2021, 1, 1))
+    made = [
+        make_milestone(plan=plan, deadline=datetime.date(2022, 12, 31)),
+        make_milestone(plan=plan, deadline=datetime.date(2025, 12, 31)),
+        make_milestone(
+            plan=make_plan(jurisdiction=city, issued_on=datetime.date(2021, 1, 1)),
+            deadline=datetime.date(2022, 12, 31),
+        ),
+        make_milestone(
+            plan=make_plan(jurisdiction=other, issued_on=datetime.date(2021, 1, 1)),
+            deadline=datetime.date(2024, 6, 30),
+        ),
+    ]
+    make_update(milestone=made[0], as_of=datetime.date(2022, 6, 30), delivered=True)
+    return made
+
+
+def statuses(client, **params):
+    rows = client.get("/api/v1/milestones/", {"as_of": AS_OF, **params}).json()["results"]
+    return Counter(row["status"] for row in rows)
+
+
+def as_counter(card):
+    return Counter({status: n for status, n in card["counts"].items() if n})
+
+
+def test_national_scorecard_counts_every_milestone(client, milestones):
+    card = client.get("/api/v1/scorecards/national/", {"as_of": AS_OF}).json()
+    assert card["scope"] == "national"
+    assert card["as_of"] == AS_OF
+    assert card["total"] == 4
+    assert set(card["counts"]) == set(Status.values)
+    assert as_counter(card) == statuses(client)
+
+
+def test_a_jurisdictions_scorecard_includes_those_directly_under_it(client, milestones):
+    card = client.get("/api/v1/scorecards/jurisdictions/910000/", {"as_of": AS_OF}).json()
+    assert card["total"] == 3
+    assert as_counter(card) == statuses(client, jurisdiction="910000")
+    assert card["api_url"] == "http://testserver/api/v1/scorecards/jurisdictions/910000/"
+
+
+def test_league_table_has_one_card_per_jurisdiction_with_milestones(client, milestones):
+    cards = client.get("/api/v1/scorecards/jurisdictions/", {"as_of": AS_OF}).json()
+    assert [(card["scope"], card["total"]) for card in cards] == [
+        ("910000", 2),
+        ("910100", 1),
+        ("920000", 1),
+    ]
+
+
+def test_deadline_year_scorecards(client, milestones):
+    cards = client.get("/api/v1/scorecards/deadlines/", {"as_of": AS_OF}).json()
+    assert [(card["scope"], card["total"]) for card in cards] == [
+        ("2022", 2),
+        ("2024", 1),
+        ("2025", 1),
+    ]
+    card = client.get("/api/v1/scorecards/deadlines/2022/", {"as_of": AS_OF}).json()
+    assert as_counter(card) == statuses(client, deadline_year=2022)
+
+
+def test_scorecard_errors(client, db):
+    assert client.get("/api/v1/scorecards/jurisdictions/999999/").status_code == 404
+    assert client.get("/api/v1/scorecards/deadlines/1066/").status_code == 404
+    response = client.get("/api/v1/scorecards/national/", {"as_of": "not-a-date"})
+    assert response.status_code == 400
+    assert response.json()["as_of"]
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_scorecards_cost_one_query_whatever_the_data(rows, django_assert_num_queries):
+    jurisdiction = make_jurisdiction()
+    for _ in range(rows):
+        make_milestone(plan=make_plan(jurisdiction=jurisdiction))
+    client = APIClient()
+    with django_assert_num_queries(1):
+        assert client.get("/api/v1/scorecards/national/").json()["total"] == rows
+    with django_assert_num_queries(1):
+        client.get("/api/v1/scorecards/jurisdictions/")
+    with django_assert_num_queries(1):
+        client.get("/api/v1/scorecards/deadlines/")
+    with django_assert_num_queries(2):  # + the jurisdiction
+        client.get(f"/api/v1/scorecards/jurisdictions/{jurisdiction.code}/")
