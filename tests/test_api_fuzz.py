@@ -8,6 +8,8 @@ module is collected: schemathesis' lazy `from_fixture` loader does not work with
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
 
@@ -33,6 +35,19 @@ def all_checks():
     return CHECKS.get_all()
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Calls go straight into the WSGI application, whose request signals close "old"
+    connections, and the test's connection (inside the test's transaction, autocommit
+    off) looks old: on PostgreSQL it would be closed under the test. Django's own test
+    client disconnects the same receivers for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
@@ -40,5 +55,5 @@ def all_checks():
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_operations_under_fuzzing(case, source_data):
+def test_api_operations_under_fuzzing(case, source_data, keep_test_connection):
     case.call_and_validate(checks=all_checks())
