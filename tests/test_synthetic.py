@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from govtracker.numbers import percent_of
 from metrics.models import Indicator, IndicatorTarget, Observation
@@ -184,6 +184,14 @@ def test_every_row_satisfies_the_model_rules(small):
                 assert obj.value == before
                 if obj.numerator is not None:
                     assert obj.value == percent_of(obj.numerator, obj.denominator)
+    shares = Observation.objects.filter(
+        indicator__in=synthetic.synthetic_indicators(), indicator__unit=Indicator.Unit.PERCENT
+    )
+    assert shares.exists()
+    assert not shares.filter(Q(value__lt=0) | Q(value__gt=100)).exists()
+    assert not Observation.objects.filter(
+        indicator__in=synthetic.synthetic_indicators(), value__lt=0
+    ).exists()
     for milestone in synthetic_milestones():
         assert datetime.date(2018, 1, 1) <= milestone.start_date < milestone.deadline
         assert milestone.deadline <= datetime.date(2030, 12, 31)
