@@ -6,7 +6,9 @@ A bundle is a zip file:
     data/<app_label>.<model>.jsonl  one Django-serialized object per line, primary keys kept
 
 What is in it: every concrete model of the project's own apps (found through django.apps,
-so models added later are covered without touching this file) plus users and groups.
+so models added later are covered without touching this file) plus users and groups,
+except derived tables (a model with `derived_data = True`, the status snapshot), which a
+restore rebuilds.
 Foreign keys to users, groups, permissions and content types are written as natural keys
 (a permission's id differs from one database to another); everything else keeps its id.
 
@@ -74,7 +76,10 @@ def backup_models() -> list[type[models.Model]]:
             chosen += [
                 model
                 for model in app_config.get_models()
-                if model._meta.managed and not model._meta.proxy
+                if model._meta.managed
+                and not model._meta.proxy
+                # Derived tables (the status snapshot) are rebuilt after a restore.
+                and not getattr(model, "derived_data", False)
             ]
     return serializers.sort_dependencies([(None, chosen)], allow_cycles=True)
 
@@ -263,6 +268,11 @@ def backup_import(path: Path | str, *, using: str = DEFAULT_DB_ALIAS) -> dict[st
                     table_names=[model._meta.db_table for model, _ in ordered]
                 )
                 _reset_sequences(using, [model for model, _ in ordered])
+                # Rows were saved raw, without signals: rebuild the derived status
+                # snapshot from them, in the same transaction.
+                from plans import snapshot
+
+                snapshot.refresh(full=True, using=using)
         except BackupError:
             raise
         except Exception as error:

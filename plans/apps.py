@@ -6,3 +6,8 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = _("Plans and progress")
+
+    def ready(self):
+        from plans import snapshot
+
+        snapshot.connect()

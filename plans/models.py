@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +37,22 @@ from plans.progress import Status
 def today() -> datetime.date:
     """Today in the site's time zone (Asia/Shanghai), the default as-of date."""
     return timezone.localdate()
+
+
+def _save_with_snapshot(instance, base_save, args, kwargs):
+    """Save in a transaction, so that the status snapshot's refresh (a post_save receiver,
+    plans/snapshot.py) commits with the row: no moment where a committed write has a stale
+    snapshot."""
+    using = kwargs.get("using") or router.db_for_write(type(instance), instance=instance)
+    with transaction.atomic(using=using, savepoint=False):
+        base_save(*args, **kwargs)
+
+
+def _remember_loaded(instance, field_names, attribute: str, field: str) -> None:
+    """Record the value `field` was loaded with: the snapshot also recomputes the
+    milestone a row moved away from (plans/snapshot.py)."""
+    if field in instance.__dict__:
+        setattr(instance, attribute, instance.__dict__[field])
 
 
 class Source(models.Model):
@@ -356,17 +372,61 @@ class MilestoneQuerySet(models.QuerySet):
         A milestone with sub-milestones takes its figures from them (one level deep, as
         `assess_parent` does): the weighted mean of their progress, the latest of their
         updates, achieved when all of them are, on the date the last one was.
+
+        The default question (today, published updates only) is answered from the
+        maintained snapshot of each milestone's figures (`MilestoneSnapshot`, README
+        "Status snapshot") when it is valid for today, at one extra small query to check
+        that; any other date, drafts, or a stale snapshot are computed live.
         """
         as_of = as_of or today()
         tol = tracker.default_tolerance() if tolerance is None else float(tolerance)
-        published_by = None if include_unpublished else today()
-        columns = (F("pk"), F("kind"), F("baseline_value"), F("target_value"))
-        leaf = {t: OwnUpdateTerm(t, as_of, published_by, *columns) for t in _TERMS}
-        parent = {t: ChildrenTerm(t, as_of, published_by, F("pk")) for t in _TERMS}
         expected = Clamp01(
             DaysBetween(DateValue(as_of), F("start_date"))
             / DaysBetween(F("deadline"), F("start_date"))
         )
+        # Local import: plans.snapshot builds its SQL from this module's querysets.
+        from plans import snapshot
+
+        if not include_unpublished and snapshot.is_fresh(as_of, using=self.db):
+            # Today's figures from published updates are columns of the maintained
+            # snapshot (plans/snapshot.py): no correlated subquery, same results.
+            figures = {t: F(f"snapshot__{column}") for t, column in _SNAPSHOT_COLUMNS.items()}
+            progress, latest, achieved = (figures[t] for t in _TERMS)
+            rules = _status_rules(figures, expected, as_of, tol, Q())
+        else:
+            published_by = None if include_unpublished else today()
+            progress, latest, achieved, rules = self._live_terms(as_of, published_by, expected, tol)
+        return self.annotate(
+            progress=progress,
+            expected_progress=expected,
+            latest_update_on=latest,
+            achieved_on=achieved,
+            status_as_of=Value(as_of, output_field=DateField()),
+            status_tolerance=Value(tol, output_field=FloatField()),
+            # One flat CASE, each branch with its own terms: referring to the annotations
+            # above would copy both branches into every condition, and nesting CASEs
+            # overflows SQLite's parser inside a plan's roll-up.
+            status=Case(
+                When(start_date__gt=as_of, then=Value(Status.NOT_STARTED)),
+                *rules,
+                default=Value(Status.MISSED),
+                output_field=models.CharField(max_length=20, choices=Status.choices),
+            ),
+        )
+
+    def with_figures(self, as_of: datetime.date, published_by: datetime.date | None):
+        """Annotate `progress`, `latest_update_on` and `achieved_on` computed live from the
+        updates dated on or before `as_of` and published by `published_by` (None: drafts
+        too): the rules of `with_status`, which is what the snapshot stores."""
+        progress, latest, achieved, _rules = self._live_terms(as_of, published_by, None, None)
+        return self.annotate(progress=progress, latest_update_on=latest, achieved_on=achieved)
+
+    def _live_terms(self, as_of, published_by, expected, tol):
+        """The live figures (progress, latest, achieved) and the status rules over them:
+        correlated subqueries on the (milestone, as_of, id) index of updates."""
+        columns = (F("pk"), F("kind"), F("baseline_value"), F("target_value"))
+        leaf = {t: OwnUpdateTerm(t, as_of, published_by, *columns) for t in _TERMS}
+        parent = {t: ChildrenTerm(t, as_of, published_by, F("pk")) for t in _TERMS}
         has_children = HasChildren(F("pk"))
 
         def either(name, output_field):
@@ -374,25 +434,17 @@ class MilestoneQuerySet(models.QuerySet):
                 When(has_children, then=parent[name]), default=leaf[name], output_field=output_field
             )
 
-        return self.annotate(
-            progress=either("progress", FloatField()),
-            expected_progress=expected,
-            latest_update_on=either("latest", DateField()),
-            achieved_on=either("achieved", DateField()),
-            status_as_of=Value(as_of, output_field=DateField()),
-            status_tolerance=Value(tol, output_field=FloatField()),
-            # Each branch spelled out with its own terms: referring to the annotations
-            # above would copy both branches into every condition.
-            # One flat CASE, each branch with its own terms: referring to the annotations
-            # above would copy both branches into every condition, and nesting CASEs
-            # overflows SQLite's parser inside a plan's roll-up.
-            status=Case(
-                When(start_date__gt=as_of, then=Value(Status.NOT_STARTED)),
+        rules = []
+        if expected is not None:
+            rules = [
                 *_status_rules(parent, expected, as_of, tol, Q(has_children)),
                 *_status_rules(leaf, expected, as_of, tol, Q()),
-                default=Value(Status.MISSED),
-                output_field=models.CharField(max_length=20, choices=Status.choices),
-            ),
+            ]
+        return (
+            either("progress", FloatField()),
+            either("latest", DateField()),
+            either("achieved", DateField()),
+            rules,
         )
 
 
@@ -424,6 +476,11 @@ def _status_rules(terms: dict, expected, as_of: datetime.date, tol: float, when:
 
 
 _TERMS = ("progress", "latest", "achieved")
+_SNAPSHOT_COLUMNS = {
+    "progress": "progress",
+    "latest": "latest_update_on",
+    "achieved": "achieved_on",
+}
 
 
 class Milestone(VersionedModel):
@@ -515,6 +572,15 @@ class Milestone(VersionedModel):
 
     def __str__(self) -> str:
         return self.statement[:80]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        _remember_loaded(instance, field_names, "_loaded_parent_id", "parent_id")
+        return instance
+
+    def save(self, *args, **kwargs):
+        _save_with_snapshot(self, super().save, args, kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{self.plan.get_absolute_url()}#milestone-{self.pk}"
@@ -738,6 +804,15 @@ class ProgressUpdate(VersionedModel):
     def __str__(self) -> str:
         return f"{self.milestone} @ {self.as_of}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        _remember_loaded(instance, field_names, "_loaded_milestone_id", "milestone_id")
+        return instance
+
+    def save(self, *args, **kwargs):
+        _save_with_snapshot(self, super().save, args, kwargs)
+
     @property
     def display_narrative(self) -> str:
         return localized(self.narrative, self.narrative_en)
@@ -783,6 +858,62 @@ class ProgressUpdate(VersionedModel):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class MilestoneSnapshot(models.Model):
+    """A milestone's figures as of the snapshot's date, from published updates only: what
+    `Milestone.objects.with_status` would derive from its updates (or, for a milestone
+    broken into sub-milestones, from theirs). Derived data, kept true by every write
+    (plans/snapshot.py) and moved to a new day by `manage.py refresh_status_snapshot`;
+    a table of its own, so that editors' forms, versions and history never see it.
+    """
+
+    milestone = models.OneToOneField(
+        Milestone,
+        verbose_name=_("milestone"),
+        primary_key=True,
+        related_name="snapshot",
+        # No database constraint: the snapshot is maintained by plans/snapshot.py, and
+        # set-based deletions of milestones (synthetic --reset) must not trip over it; a
+        # leftover row joins no milestone and the next full refresh removes it.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    progress = models.FloatField(_("progress"), null=True)
+    latest_update_on = models.DateField(_("latest update on"), null=True)
+    achieved_on = models.DateField(_("achieved on"), null=True)
+    computed_for = models.DateField(
+        _("computed for"),
+        help_text=_("The as-of date these figures were last computed (and changed) for."),
+    )
+
+    # Derived from the other tables: not part of a backup (govtracker/backup.py).
+    derived_data = True
+
+    class Meta:
+        verbose_name = _("milestone snapshot")
+        verbose_name_plural = _("milestone snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.milestone_id} @ {self.computed_for}"
+
+
+class SnapshotState(models.Model):
+    """One row: the date the whole milestone snapshot is valid for (None: never built).
+
+    `with_status` reads the snapshot only when this is today; otherwise it computes live.
+    """
+
+    valid_for = models.DateField(_("valid for"), null=True)
+
+    derived_data = True
+
+    class Meta:
+        verbose_name = _("snapshot state")
+        verbose_name_plural = _("snapshot state")
+
+    def __str__(self) -> str:
+        return f"valid for {self.valid_for}"
 
 
 class Editor(models.Model):

@@ -12,7 +12,7 @@ from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from metrics.models import Indicator, Observation
-from plans import permissions, source_data
+from plans import permissions, snapshot, source_data
 from plans.models import Editor, Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
 
 JURISDICTIONS_CSV = Path(__file__).resolve().parent / "data" / "jurisdictions.csv"
@@ -213,6 +213,8 @@ def updates_publish(
             update.published_on = on
             changed.append(update)
     bulk_update_with_history(changed, ProgressUpdate, ["published_on"], default_user=user)
+    # A bulk update sends no signals: keep the status snapshot true here.
+    snapshot.refresh_milestones({update.milestone_id for update in changed})
     return len(changed)
 
 
@@ -226,6 +228,8 @@ def updates_unpublish(*, updates: Iterable[ProgressUpdate], user) -> int:
             update.published_on = None
             changed.append(update)
     bulk_update_with_history(changed, ProgressUpdate, ["published_on"], default_user=user)
+    # A bulk update sends no signals: keep the status snapshot true here.
+    snapshot.refresh_milestones({update.milestone_id for update in changed})
     return len(changed)
 
 
@@ -247,4 +251,6 @@ def milestones_create_from_drafts(*, plan: Plan, drafts: Iterable[dict], user) -
             milestone.start_date = plan.issued_on
         milestone.full_clean()
         milestones.append(milestone)
-    return bulk_create_with_history(milestones, Milestone, default_user=user)
+    created = bulk_create_with_history(milestones, Milestone, default_user=user)
+    snapshot.refresh_milestones({milestone.pk for milestone in created})
+    return created

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from plans import snapshot
 from plans.services import source_data_load
 
 
@@ -20,5 +21,8 @@ class Command(BaseCommand):
         counts = source_data_load(update=update)
         for key in sorted(counts):
             self.stdout.write(f"{key}: {counts[key]}")
+        # Leave the status snapshot valid for today (built in full the first time).
+        refreshed = snapshot.refresh()
+        self.stdout.write(f"status snapshot valid for {refreshed.valid_for}")
         created = sum(v for k, v in counts.items() if k.endswith("created"))
         self.stdout.write(self.style.SUCCESS(f"Source data loaded ({created} rows created)."))

@@ -1,0 +1,303 @@
+"""The status snapshot: each milestone's current figures, maintained, so that the default
+question (status as of today, published updates only) is read from columns instead of
+correlated subqueries over millions of updates.
+
+What it holds: per milestone (`MilestoneSnapshot`) the `progress`, `latest_update_on` and
+`achieved_on` that `Milestone.objects.with_status` derives from its updates (or, for a
+milestone broken into sub-milestones, from theirs), as of the date in `SnapshotState`
+and counting updates published by that date. The status itself is not stored: it also
+depends on the as-of date (expected progress) and the tolerance, and is the same CASE over
+these columns, computed when read.
+
+How it stays true:
+- one definition of the rules: every row is written by one set-based statement,
+  INSERT ... SELECT from the live annotation `MilestoneQuerySet.with_figures`
+  (`_upsert`);
+- writes: signals on saves and deletions of updates and milestones, and the bulk paths
+  that bypass signals (plans/services.py, backup_import, the loaders) call
+  `refresh_milestones` inside the writing transaction, as of the snapshot's date;
+- days: when the date changes, only milestones with an update whose as_of or
+  published_on falls between the snapshot's date and today (and their parents) can
+  change; `refresh()` (manage.py refresh_status_snapshot, run just after midnight
+  Asia/Shanghai) recomputes those and moves the date. Until it runs the snapshot is stale
+  and `with_status` computes live: correct, only slower.
+
+Concurrency (PostgreSQL): writers take a share lock on the state row and lock the
+milestones they recompute (in id order), so two writers touching the same parent
+recompute it one after the other, each seeing the other's committed update; a refresh
+takes the state row exclusively, waiting for writers in flight.
+"""
+
+import datetime
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.signals import request_finished, request_started
+from django.db import connections, router, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from plans.models import Milestone, MilestoneSnapshot, ProgressUpdate, SnapshotState, today
+
+STATE_PK = 1
+FIGURES = ("progress", "latest_update_on", "achieved_on")
+
+
+def _alias(using: str | None) -> str:
+    return using or router.db_for_write(MilestoneSnapshot)
+
+
+# --- Reading: is the snapshot valid for today? -----------------------------------------
+
+# Within one request the answer is asked once per database (a page may roll up several
+# times): the state only moves forward to today, so an answer stays right for the request.
+_request = threading.local()
+
+
+def _request_began(**kwargs) -> None:
+    _request.fresh = {}
+
+
+def _request_ended(**kwargs) -> None:
+    _request.fresh = None
+
+
+request_started.connect(_request_began, dispatch_uid="snapshot_request_began")
+request_finished.connect(_request_ended, dispatch_uid="snapshot_request_ended")
+
+
+def valid_for(using: str | None = None) -> datetime.date | None:
+    """The date the snapshot is valid for (None: never built)."""
+    return (
+        SnapshotState.objects.using(_alias(using))
+        .filter(pk=STATE_PK)
+        .values_list("valid_for", flat=True)
+        .first()
+    )
+
+
+def is_fresh(as_of: datetime.date, using: str | None = None) -> bool:
+    """Whether `with_status(as_of)` may read the snapshot: `as_of` is today and the
+    snapshot is valid for today."""
+    day = today()
+    if as_of != day:
+        return False
+    cache = getattr(_request, "fresh", None)
+    key = (_alias(using), day)
+    if cache is not None and key in cache:
+        return cache[key]
+    fresh = valid_for(using) == day
+    if cache is not None:
+        cache[key] = fresh
+    return fresh
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+def _lock_state(using: str, *, exclusive: bool) -> tuple[bool, datetime.date | None]:
+    """(whether the state row exists, its date), locked until the transaction ends
+    (PostgreSQL; SQLite serializes writers anyway)."""
+    connection = connections[using]
+    table = connection.ops.quote_name(SnapshotState._meta.db_table)
+    lock = ""
+    if connection.vendor == "postgresql":
+        lock = " FOR UPDATE" if exclusive else " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT valid_for FROM {table} WHERE id = %s{lock}", [STATE_PK])
+        row = cursor.fetchone()
+    if row is None:
+        return False, None
+    value = row[0]
+    if isinstance(value, str):  # SQLite without converters in a raw cursor
+        value = datetime.date.fromisoformat(value)
+    return True, value
+
+
+def _set_state(using: str, exists: bool, day: datetime.date) -> None:
+    if exists:
+        SnapshotState.objects.using(using).filter(pk=STATE_PK).update(valid_for=day)
+    else:
+        SnapshotState.objects.using(using).create(pk=STATE_PK, valid_for=day)
+
+
+def _upsert(milestones, as_of: datetime.date, using: str) -> int:
+    """Write the figures of `milestones` as of `as_of` (updates published by then) into
+    the snapshot: one INSERT ... SELECT from the live annotation; rows whose figures did
+    not change are left alone. Returns the number of rows written."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    figures = (
+        milestones.using(using)
+        .order_by()
+        .with_figures(as_of, published_by=as_of)
+        .values_list("pk", *FIGURES)
+    )
+    select_sql, select_params = figures.query.get_compiler(using=using).as_sql()
+    table = qn(MilestoneSnapshot._meta.db_table)
+    columns = ", ".join(qn(c) for c in ("milestone_id", *FIGURES, "computed_for"))
+    differs = " OR ".join(
+        f"{table}.{qn(c)} {'IS NOT' if connection.vendor == 'sqlite' else 'IS DISTINCT FROM'}"
+        f" excluded.{qn(c)}"
+        for c in FIGURES
+    )
+    assignments = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in (*FIGURES, "computed_for"))
+    day = "%s" if connection.vendor == "sqlite" else "CAST(%s AS date)"
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+    sql = (
+        f"INSERT INTO {table} ({columns})"
+        f" SELECT f.*, {day} FROM ({select_sql}) f WHERE true"
+        f" ON CONFLICT ({qn('milestone_id')}) DO UPDATE SET {assignments} WHERE {differs}"
+    )
+    params = (connection.ops.adapt_datefield_value(as_of), *select_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _with_parents(ids) -> Q:
+    """The milestones `ids` and their parents (the tracker rolls up one level)."""
+    return Q(pk__in=ids) | Q(pk__in=Milestone.objects.filter(pk__in=ids).values("parent_id"))
+
+
+def refresh_milestones(ids: Iterable[int | None], using: str | None = None) -> None:
+    """Recompute the snapshot rows of milestones `ids` and of their parents after a write,
+    in the writer's transaction, as of the snapshot's date (nothing while it was never
+    built). Rows of milestones that no longer exist are removed. Pass the old and the
+    new parent or milestone of a row that moved."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return
+    using = _alias(using)
+    with transaction.atomic(using=using, savepoint=False):
+        exists, day = _lock_state(using, exclusive=False)
+        if day is None:
+            return
+        # Lock them in id order: a concurrent writer touching the same parent waits,
+        # then recomputes it seeing this transaction's update.
+        present = list(
+            Milestone.objects.using(using)
+            .filter(_with_parents(ids))
+            .order_by("pk")
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
+        if present:
+            _upsert(Milestone.objects.filter(pk__in=present), day, using)
+        gone = ids - set(present)
+        if gone:
+            MilestoneSnapshot.objects.using(using).filter(pk__in=gone).delete()
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    full: bool
+    previous: datetime.date | None
+    valid_for: datetime.date
+    rows_written: int
+
+
+def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
+    """Make the snapshot valid for today, in one transaction.
+
+    Incremental (the default): the figures of a milestone change from one date to another
+    only through updates dated or published between the two, so only the milestones with
+    such an update, and their parents, are recomputed. Full (`full`, or a snapshot never
+    built): every milestone, and rows of milestones that no longer exist are removed.
+    """
+    using = _alias(using)
+    with transaction.atomic(using=using):
+        exists, previous = _lock_state(using, exclusive=True)
+        day = today()
+        if full or previous is None:
+            MilestoneSnapshot.objects.using(using).exclude(
+                pk__in=Milestone.objects.using(using).values("pk")
+            ).delete()
+            written = _upsert(Milestone.objects.all(), day, using)
+            _set_state(using, exists, day)
+            return Refreshed(True, previous, day, written)
+        written = 0
+        if previous != day:
+            low, high = min(previous, day), max(previous, day)
+            touched = (
+                ProgressUpdate.objects.using(using)
+                .filter(
+                    Q(as_of__gt=low, as_of__lte=high)
+                    | Q(published_on__gt=low, published_on__lte=high)
+                )
+                .values("milestone_id")
+            )
+            written = _upsert(Milestone.objects.filter(_with_parents(touched)), day, using)
+            _set_state(using, exists, day)
+        return Refreshed(False, previous, day, written)
+
+
+# --- Signals: the broad net for writes through the ORM -----------------------------------
+
+
+def _loaded(instance, attribute: str, field: str):
+    """The value `field` had when `instance` was loaded (recorded by `remember_loaded`);
+    for an instance made by hand with the id of an existing row, asked of the database."""
+    if hasattr(instance, attribute):
+        return getattr(instance, attribute)
+    if instance._state.adding or instance.pk is None:
+        return None
+    return (
+        type(instance)
+        ._base_manager.using(instance._state.db or _alias(None))
+        .filter(pk=instance.pk)
+        .values_list(field, flat=True)
+        .first()
+    )
+
+
+def _before_update_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._snapshot_before = _loaded(instance, "_loaded_milestone_id", "milestone_id")
+
+
+def _update_saved(sender, instance, raw=False, using=None, **kwargs):
+    if raw:  # deserialization (backup_import, loaddata) refreshes once at the end
+        return
+    refresh_milestones(
+        {instance.milestone_id, getattr(instance, "_snapshot_before", None)}, using=using
+    )
+    instance._loaded_milestone_id = instance.milestone_id
+
+
+def _update_deleted(sender, instance, using=None, **kwargs):
+    refresh_milestones({instance.milestone_id}, using=using)
+
+
+def _before_milestone_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._snapshot_before = _loaded(instance, "_loaded_parent_id", "parent_id")
+
+
+def _milestone_saved(sender, instance, raw=False, using=None, **kwargs):
+    if raw:
+        return
+    refresh_milestones(
+        {instance.pk, instance.parent_id, getattr(instance, "_snapshot_before", None)},
+        using=using,
+    )
+    instance._loaded_parent_id = instance.parent_id
+
+
+def _milestone_deleted(sender, instance, using=None, **kwargs):
+    # Its own row goes (it is no longer present); its parent is recomputed without it.
+    refresh_milestones({instance.pk, instance.parent_id}, using=using)
+
+
+def connect() -> None:
+    """Connected by PlansConfig.ready()."""
+    for signal, receiver, sender in (
+        (pre_save, _before_update_saved, ProgressUpdate),
+        (post_save, _update_saved, ProgressUpdate),
+        (post_delete, _update_deleted, ProgressUpdate),
+        (pre_save, _before_milestone_saved, Milestone),
+        (post_save, _milestone_saved, Milestone),
+        (post_delete, _milestone_deleted, Milestone),
+    ):
+        signal.connect(receiver, sender=sender, dispatch_uid=f"snapshot_{receiver.__name__}")
