@@ -216,6 +216,12 @@ def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
             ).delete()
             written = _upsert(Milestone.objects.all(), day, using)
             _set_state(using, exists, day)
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                # The planner's row counts of a freshly filled table, for the roll-ups' joins.
+                with connection.cursor() as cursor:
+                    table = connection.ops.quote_name(MilestoneSnapshot._meta.db_table)
+                    cursor.execute(f"ANALYZE {table}")
             return Refreshed(True, previous, day, written)
         written = 0
         if previous != day:

@@ -54,12 +54,14 @@ def make_rows(resource: str, n: int) -> None:
             make_observation(jurisdiction=province, source=source)
 
 
-# Queries per request: count + rows (+ one per prefetched relation).
+# Queries per request: count + rows (+ one per prefetched relation); plans and milestones,
+# whose statuses are as of today, + "is the status snapshot valid for today?"
+# (plans/snapshot.py).
 EXPECTED = {
     "jurisdictions": 2,
     "sources": 2,
-    "plans": 3,  # + sources
-    "milestones": 2,
+    "plans": 4,  # + sources, + snapshot check
+    "milestones": 3,  # + snapshot check
     "updates": 3,  # + sources
     "indicators": 4,  # + sources, + targets with their jurisdictions
     "observations": 2,

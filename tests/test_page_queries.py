@@ -21,16 +21,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# Pages that show statuses as of today cost one query more than their rows: "is the status
+# snapshot valid for today?" (plans/snapshot.py), asked once per request however many
+# roll-ups the page makes. A page as of another date (?as_of=) computes live and skips it.
 PAGES = {
-    "/en/": 7,
-    "/en/plans/": 3,
-    "/en/plans/?status=missed&q=虛構&o=-issued": 3,
-    "/en/plans/p0/": 7,
+    "/en/": 8,
+    "/en/plans/": 4,
+    "/en/plans/?status=missed&q=虛構&o=-issued": 4,
+    "/en/plans/p0/": 8,
     "/en/plans/p0/?as_of=2022-07-01": 7,
-    "/en/jurisdictions/340000/": 7,
+    "/en/jurisdictions/340000/": 8,
     "/en/deadlines/": 1,
-    "/en/deadlines/2022/": 4,
-    "/en/deadlines/2022/?status=missed": 4,
+    "/en/deadlines/2022/": 5,
+    "/en/deadlines/2022/?status=missed": 5,
     "/en/indicators/": 2,
     "/en/indicators/fictional-indicator/": 7,
     "/en/about/": 0,
@@ -78,12 +81,13 @@ def test_query_count_does_not_grow_with_the_data(client, frozen_today, size, pat
     assert count_queries(client, path) == expected
 
 
+# + the snapshot check for the lists of statuses (see PAGES).
 CSV = {
-    "/en/plans/?format=csv": 1,
-    "/en/deadlines/2022/?format=csv": 1,
+    "/en/plans/?format=csv": 2,
+    "/en/deadlines/2022/?format=csv": 2,
     "/en/indicators/?format=csv": 1,
     "/en/indicators/fictional-indicator/?format=csv": 4,
-    "/en/jurisdictions/340000/?format=csv": 2,
+    "/en/jurisdictions/340000/?format=csv": 3,
 }
 
 

@@ -11,20 +11,33 @@ query plans. The suite runs on SQLite and on PostgreSQL (DATABASE_URL).
 """
 
 import datetime
+import io
 from contextlib import contextmanager
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from import_export.formats.base_formats import CSV
+from rest_framework.test import APIClient
 
 from plans import scorecards, services, snapshot
-from plans.models import Milestone, Plan, ProgressUpdate
-from tests.factories import make_plan, make_source, make_user
+from plans.models import Milestone, MilestoneSnapshot, Plan, ProgressUpdate
+from plans.resources import ProgressUpdateResource
+from tests.factories import (
+    make_editor,
+    make_jurisdiction,
+    make_milestone,
+    make_plan,
+    make_source,
+    make_update,
+    make_user,
+)
 
 TODAY = datetime.date(2026, 11, 29)
 EPOCH = datetime.date(2020, 1, 1)
@@ -217,3 +230,198 @@ def test_snapshot_equals_live_after_any_writes(plan_data, ops):
                     assert not result.full and result.valid_for == snapshot.today()
                 assert_snapshot_equals_live()
         transaction.set_rollback(True)
+
+
+# --- Each write path keeps the snapshot true ---------------------------------------------
+
+
+@pytest.fixture
+def fresh():
+    """A plan with a parent milestone (two sub-milestones) and a leaf, some updates, and a
+    snapshot valid for today (2026-11-29, frozen)."""
+    with time_machine.travel(NOON, tick=False):
+        province = make_jurisdiction(code="910000")
+        plan = make_plan(jurisdiction=province, issued_on=datetime.date(2025, 1, 1))
+        parent = make_milestone(plan=plan, deadline=datetime.date(2027, 12, 31))
+        children = [
+            make_milestone(plan=plan, parent=parent, deadline=datetime.date(2027, 6, 30))
+            for _ in range(2)
+        ]
+        leaf = make_milestone(plan=plan, deadline=datetime.date(2026, 12, 31))
+        make_update(milestone=children[0], as_of=datetime.date(2026, 6, 30))
+        make_update(milestone=leaf, as_of=datetime.date(2026, 3, 31), percent_complete=20)
+        snapshot.refresh(full=True)
+        assert_snapshot_equals_live()
+        yield {"province": province, "plan": plan, "parent": parent, "children": children}
+
+
+def row(milestone) -> MilestoneSnapshot:
+    return MilestoneSnapshot.objects.get(pk=milestone.pk)
+
+
+def test_an_api_write_refreshes_the_milestone_and_its_parent(fresh):
+    client = APIClient()
+    client.force_authenticate(make_editor(fresh["province"]))
+    child = fresh["children"][1]
+    body = {
+        "milestone": child.pk,
+        "as_of": "2026-11-01",
+        "percent_complete": "80",
+        "published_on": "2026-11-29",
+        "sources": [make_source().pk],
+    }
+    response = client.post("/api/v1/updates/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert row(child).progress == 0.8
+    assert row(fresh["parent"]).latest_update_on == datetime.date(2026, 11, 1)
+    assert_snapshot_equals_live()
+    response = client.patch(
+        f"/api/v1/updates/{response.json()['id']}/", {"delivered": True}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert row(child).achieved_on == datetime.date(2026, 11, 1)
+    assert_snapshot_equals_live()
+
+
+def test_admin_saves_and_deletions_refresh_it(fresh, admin_client):
+    child = fresh["children"][1]
+    response = admin_client.post(
+        "/en/admin/plans/progressupdate/add/",
+        {
+            "milestone": child.pk,
+            "as_of": "2026-10-01",
+            "percent_complete": "40",
+            "published_on": "2026-11-28",
+            "sources": [make_source().pk],
+        },
+    )
+    assert response.status_code == 302
+    assert row(child).progress == 0.4
+    assert_snapshot_equals_live()
+    update = child.updates.get()
+    response = admin_client.post(
+        f"/en/admin/plans/progressupdate/{update.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert row(child).progress is None
+    assert_snapshot_equals_live()
+
+
+def test_a_spreadsheet_import_refreshes_it(fresh):
+    child = fresh["children"][1]
+    source = make_source()
+    header = "id,milestone,as_of,percent_complete,value,delivered,narrative,narrative_en,sources,published_on\n"  # noqa: E501
+    csv = header + f",{child.pk},2026-09-30,60,,0,虛構,,{source.pk},2026-11-29\n"
+    editor = make_editor(fresh["province"])
+    result = ProgressUpdateResource(user=editor).import_data(CSV().create_dataset(csv), user=editor)
+    assert not result.has_validation_errors(), result.invalid_rows
+    assert row(child).progress == 0.6
+    assert_snapshot_equals_live()
+
+
+def test_publishing_and_unpublishing_refresh_it(fresh):
+    child = fresh["children"][1]
+    draft = make_update(milestone=child, as_of=datetime.date(2026, 8, 1), published_on=None)
+    assert row(child).progress is None  # a draft does not count
+    user = make_user(is_superuser=True, is_staff=True)
+    assert services.updates_publish(updates=[draft], user=user) == 1
+    assert row(child).progress == 0.5
+    assert_snapshot_equals_live()
+    assert services.updates_unpublish(updates=[draft], user=user) == 1
+    assert row(child).progress is None
+    assert_snapshot_equals_live()
+
+
+def test_milestone_changes_and_drafted_milestones_refresh_it(fresh):
+    parent, (first, second) = fresh["parent"], fresh["children"]
+    first.weight = Decimal(3)
+    first.save()
+    assert_snapshot_equals_live()
+    second.parent = None  # the parent's progress is now the first child's alone
+    second.save()
+    assert row(parent).progress == row(first).progress
+    assert_snapshot_equals_live()
+    user = make_user(is_superuser=True, is_staff=True)
+    drafted = services.milestones_create_from_drafts(
+        plan=fresh["plan"],
+        drafts=[{"statement": "虛構新目標", "deadline": datetime.date(2027, 12, 31)}],
+        user=user,
+    )
+    assert row(drafted[0]).progress is None
+    first.delete()
+    assert not MilestoneSnapshot.objects.filter(pk=first.pk).exists()
+    assert row(parent).progress is None and row(parent).latest_update_on is None
+    assert_snapshot_equals_live()
+    fresh["plan"].delete()
+    assert not MilestoneSnapshot.objects.exists()
+
+
+def test_the_day_change_falls_back_to_live_until_the_refresh(fresh, client):
+    child = fresh["children"][1]
+    # Reported on the 29th for the 30th, published the next day: not counted today.
+    make_update(
+        milestone=child,
+        as_of=datetime.date(2026, 11, 30),
+        percent_complete=90,
+        published_on=datetime.date(2026, 11, 30),
+    )
+    assert row(child).progress is None
+    with time_machine.travel(NOON + datetime.timedelta(days=1), tick=False):
+        assert not snapshot.is_fresh(snapshot.today())
+        with live():
+            expected = answers()
+        with CaptureQueriesContext(connection) as queries:
+            assert answers() == expected  # stale: computed live, so still right
+        assert not any("plans_milestonesnapshot" in q["sql"] for q in queries.captured_queries)
+        response = client.get(f"/en/plans/{fresh['plan'].slug}/")
+        assert response.status_code == 200
+        result = snapshot.refresh()
+        assert (result.full, result.previous) == (False, TODAY)
+        assert result.valid_for == TODAY + datetime.timedelta(days=1)
+        assert result.rows_written == 2  # the child and its parent
+        assert row(child).progress == 0.9
+        assert_snapshot_equals_live()
+        assert snapshot.refresh().rows_written == 0  # already valid for today
+
+
+def test_a_page_reads_the_snapshot_and_checks_it_once(fresh, client):
+    with time_machine.travel(NOON, tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/en/").status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("plans_snapshotstate" in q for q in sql) == 1
+    assert any("plans_milestonesnapshot" in q for q in sql)
+
+
+def test_the_command_refreshes_incrementally_or_in_full(fresh):
+    out = io.StringIO()
+    call_command("refresh_status_snapshot", stdout=out)
+    assert "valid for 2026-11-29" in out.getvalue() and "incremental" in out.getvalue()
+    MilestoneSnapshot.objects.all().delete()
+    call_command("refresh_status_snapshot", "--full", stdout=out)
+    assert MilestoneSnapshot.objects.count() == Milestone.objects.count()
+    assert_snapshot_equals_live()
+
+
+def test_load_source_data_leaves_a_valid_snapshot():
+    with time_machine.travel(NOON, tick=False):
+        call_command("load_source_data", stdout=io.StringIO())
+        assert snapshot.is_fresh(snapshot.today())
+        assert MilestoneSnapshot.objects.count() == Milestone.objects.count() > 0
+        assert_snapshot_equals_live()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_import_rebuilds_the_snapshot(tmp_path):
+    with time_machine.travel(NOON, tick=False):
+        milestone = make_milestone()
+        make_update(milestone=milestone, published_on=datetime.date(2022, 7, 1))
+        snapshot.refresh(full=True)
+        bundle = tmp_path / "backup.zip"
+        call_command("backup_export", str(bundle), verbosity=0)
+        call_command("flush", "--noinput", verbosity=0)
+        assert not MilestoneSnapshot.objects.exists()
+        call_command("backup_import", str(bundle), verbosity=0)
+        assert snapshot.is_fresh(snapshot.today())
+        assert row(milestone).progress == 0.5
+        assert_snapshot_equals_live()
