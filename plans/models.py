@@ -44,7 +44,12 @@ def _save_with_snapshot(instance, base_save, args, kwargs):
     plans/snapshot.py) commits with the row: no moment where a committed write has a stale
     snapshot."""
     using = kwargs.get("using") or router.db_for_write(type(instance), instance=instance)
-    with transaction.atomic(using=using, savepoint=False):
+    if transaction.get_connection(using).in_atomic_block:
+        # Already in one. (No savepoint=False block here: an error it lets through, such
+        # as a refused stale save, would doom the caller's transaction.)
+        base_save(*args, **kwargs)
+        return
+    with transaction.atomic(using=using):
         base_save(*args, **kwargs)
 
 
