@@ -156,11 +156,6 @@ def _upsert(milestones, as_of: datetime.date, using: str) -> int:
         return cursor.rowcount
 
 
-def _with_parents(ids) -> Q:
-    """The milestones `ids` and their parents (the tracker rolls up one level)."""
-    return Q(pk__in=ids) | Q(pk__in=Milestone.objects.filter(pk__in=ids).values("parent_id"))
-
-
 def refresh_milestones(ids: Iterable[int | None], using: str | None = None) -> None:
     """Recompute the snapshot rows of milestones `ids` and of their parents after a write,
     in the writer's transaction, as of the snapshot's date (nothing while it was never
@@ -174,11 +169,17 @@ def refresh_milestones(ids: Iterable[int | None], using: str | None = None) -> N
         exists, day = _lock_state(using, exclusive=False)
         if day is None:
             return
+        # Parents first, by primary key (an OR with a subquery would scan every milestone).
+        parents = (
+            Milestone.objects.using(using)
+            .filter(pk__in=ids, parent__isnull=False)
+            .values_list("parent_id", flat=True)
+        )
         # Lock them in id order: a concurrent writer touching the same parent waits,
         # then recomputes it seeing this transaction's update.
         present = list(
             Milestone.objects.using(using)
-            .filter(_with_parents(ids))
+            .filter(pk__in=ids | set(parents))
             .order_by("pk")
             .select_for_update(no_key=True)
             .values_list("pk", flat=True)
@@ -234,7 +235,12 @@ def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
                 )
                 .values("milestone_id")
             )
-            written = _upsert(Milestone.objects.filter(_with_parents(touched)), day, using)
+            # The milestones, then their parents (the tracker rolls up one level): two
+            # plain IN (subquery) statements, each a semi-join; an OR of the two would
+            # make PostgreSQL probe a subplan per milestone once the set outgrows work_mem.
+            written = _upsert(Milestone.objects.filter(pk__in=touched), day, using)
+            parents = Milestone.objects.filter(pk__in=touched).values("parent_id")
+            written += _upsert(Milestone.objects.filter(pk__in=parents), day, using)
             _set_state(using, exists, day)
         return Refreshed(False, previous, day, written)
 
