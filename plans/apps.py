@@ -6,3 +6,9 @@ class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = _("Plans and progress")
+
+    def ready(self):
+        from govtracker import cache
+
+        # Every write to the data's tables makes the page cache stale once it commits.
+        cache.install()
