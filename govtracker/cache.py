@@ -1,8 +1,10 @@
 """Caching of public pages, API reads and scorecards, invalidated by every write.
 
-One number, the *data version*, is kept in the cache (Redis with REDIS_URL, local memory
-otherwise). Every cached page and value records the version it was computed at and is used
-only while the version is unchanged. The version moves on (`bump_data_version()`):
+One value, the *data version*, is kept in the cache when it is shared (Redis, with
+REDIS_URL), or in a small file when the cache is each process's own memory (so that a
+write in one process, a management command, reaches every other). Every cached page and
+value records the version it was computed at and is used only while the version is
+unchanged. The version moves on (`bump_data_version()`):
 
 - after every transaction that wrote to a table of the plans or metrics apps commits (or
   right away for a write outside a transaction). Writes are seen where Django sends SQL to
@@ -19,13 +21,16 @@ serves what the old code rendered).
 `PageCacheMiddleware` serves anonymous GET and HEAD requests from the cache: one cache
 round trip, no database query, no template; a matching If-None-Match gets 304 after
 reading the version alone. Settings: PAGE_CACHE (environment PAGE_CACHE=0 turns every
-part of this off), PAGE_CACHE_TIMEOUT, PAGE_CACHE_MAX_BYTES.
+part of this off), PAGE_CACHE_TIMEOUT, PAGE_CACHE_MAX_BYTES, PAGE_CACHE_VERSION_FILE.
 """
 
 import functools
 import hashlib
 import logging
+import os
 import re
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -60,7 +65,43 @@ def _fresh_version() -> int:
     return int(time.time() * 1000)
 
 
-def data_version() -> int:
+def _version_file() -> Path | None:
+    """Where the version lives when the cache is each process's own memory: a file that
+    every process of this installation on this machine reads, so that a write in one
+    (a management command, another worker) makes the others' entries stale too. With a
+    shared cache (Redis) the version lives in the cache."""
+    if "locmem" not in settings.CACHES["default"]["BACKEND"].lower():
+        return None
+    if settings.PAGE_CACHE_VERSION_FILE:
+        return Path(settings.PAGE_CACHE_VERSION_FILE)
+    return _default_version_file(
+        str(settings.BASE_DIR), str(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"])
+    )
+
+
+@functools.cache
+def _default_version_file(base_dir: str, database: str) -> Path:
+    name = hashlib.sha256(f"{base_dir}|{database}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"govtracker-data-version-{name}"
+
+
+def _write_version_file(path: Path) -> None:
+    # A new file put in place at once: a reader sees the old version or the new one.
+    version = f"{time.time_ns()}-{os.getpid()}-{threading.get_ident()}"
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+    partial.write_text(version)
+    os.replace(partial, path)
+
+
+def data_version():
+    """The current data version (an int in the cache, or a string from the file)."""
+    path = _version_file()
+    if path is not None:
+        try:
+            return path.read_text()
+        except FileNotFoundError:
+            _write_version_file(path)
+            return path.read_text()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _fresh_version(), timeout=None)
@@ -73,12 +114,24 @@ def bump_data_version() -> None:
     yourself after changing the data outside Django. Never raises: a cache that is down
     serves nothing either."""
     try:
+        path = _version_file()
+        if path is not None:
+            _write_version_file(path)
+            return
         try:
             cache.incr(VERSION_KEY)
         except ValueError:  # no version yet
             cache.add(VERSION_KEY, _fresh_version(), timeout=None)
     except Exception:
         logger.exception("Could not bump the page cache's data version.")
+
+
+def version_and_entry(key: str):
+    """(the data version, what the cache holds under `key`): one round trip to Redis."""
+    if _version_file() is not None:
+        return data_version(), cache.get(key)
+    values = cache.get_many([VERSION_KEY, key])
+    return values.get(VERSION_KEY) or data_version(), values.get(key)
 
 
 def _bump_after_commit() -> None:
@@ -157,12 +210,10 @@ def cached_data(key: str, compute: Callable[[], object]):
         return compute()
     full_key = f"data:{_context()}:{key}"
     try:
-        values = cache.get_many([VERSION_KEY, full_key])
-        version = values.get(VERSION_KEY) or data_version()
+        version, entry = version_and_entry(full_key)
     except Exception:
         logger.exception("The cache cannot be read; computing %s.", key)
         return compute()
-    entry = values.get(full_key)
     if entry is not None and entry[0] == version:
         return entry[1]
     value = compute()
@@ -195,7 +246,7 @@ def _context() -> str:
     return f"{release()}:{settings.PROGRESS_TOLERANCE}:{timezone.localdate().isoformat()}"
 
 
-def _etag(version: int, key: str) -> str:
+def _etag(version, key: str) -> str:
     digest = hashlib.sha256(f"{version}:{key}".encode()).hexdigest()[:32]
     return f'"{digest}"'
 
@@ -294,7 +345,7 @@ class PageCacheMiddleware:
             parts.append(request.META.get("HTTP_ACCEPT", ""))
         return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
-    def lookup(self, request, key: str) -> tuple[int, HttpResponse | None]:
+    def lookup(self, request, key: str) -> tuple[object, HttpResponse | None]:
         """(the data version, the cached response or None): one cache round trip."""
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match:
@@ -307,9 +358,7 @@ class PageCacheMiddleware:
                 return version, response
             entry = cache.get(key)
         else:
-            values = cache.get_many([VERSION_KEY, key])
-            version = values.get(VERSION_KEY) or data_version()
-            entry = values.get(key)
+            version, entry = version_and_entry(key)
         if entry is None or entry[0] != version:
             return version, None
         _, status, headers, content, throttles = entry
@@ -353,7 +402,7 @@ class PageCacheMiddleware:
             or has_uncommitted_writes()
         )
 
-    def store(self, request, response, version: int, key: str) -> None:
+    def store(self, request, response, version, key: str) -> None:
         view = getattr(request, "_page_cache_view", None)
         throttles = tuple(getattr(getattr(view, "cls", None), "throttle_classes", ()))
         headers = [(name, value) for name, value in response.items() if name != "ETag"]

@@ -139,6 +139,9 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 # The data version keeps entries correct; the timeout only bounds what the cache holds.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(24 * 60 * 60)))
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(5 * 1024 * 1024)))
+# With the local-memory cache, the data version is a file all processes read (default: one
+# in the temporary folder, named after the project folder and the database).
+PAGE_CACHE_VERSION_FILE = os.environ.get("PAGE_CACHE_VERSION_FILE", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

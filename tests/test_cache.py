@@ -442,3 +442,25 @@ def test_writes_to_other_tables_do_not_bump_the_version(db):
     ProgressUpdate.objects.none()
     make_source()  # inside the test's transaction: only after commit
     assert page_cache.data_version() == version
+
+
+@committed
+def test_a_write_in_another_process_makes_this_ones_pages_stale(plan, settings):
+    """A management command or another worker: with the local-memory cache the version is
+    a file every process reads; with Redis it is in Redis."""
+    import os
+    import subprocess
+    import sys
+
+    url = "/en/plans/fictional-cached-plan/"
+    get(url)
+    assert get(url)[1] == 0
+    environment = {**os.environ, "PAGE_CACHE_VERSION_FILE": settings.PAGE_CACHE_VERSION_FILE}
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from govtracker.cache import bump_data_version; bump_data_version()"],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "govtracker.settings"},
+        check=True,
+        cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    assert get(url)[1] > 0
