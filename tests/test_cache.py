@@ -464,3 +464,26 @@ def test_a_write_in_another_process_makes_this_ones_pages_stale(plan, settings):
         cwd=settings.BASE_DIR,
     )  # fmt: skip
     assert get(url)[1] > 0
+
+
+@committed
+def test_head_requests_are_answered_from_the_cache_too(plan):
+    url = "/en/plans/fictional-cached-plan/"
+    etag = get(url)[0]["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().head(url)
+    assert response.status_code == 200
+    assert response["ETag"] == etag
+    assert len(queries) == 0
+
+
+@committed
+@pytest.mark.parametrize("url", ["/en/plans/?format=csv", "/api/v1/plans/?format=csv"])
+def test_csv_files_stream_and_are_never_held_in_the_cache(plan, url):
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(url)
+            assert response.streaming
+            body = b"".join(response.streaming_content)
+        assert "fictional-cached-plan" in body.decode()
+        assert len(queries) > 0
