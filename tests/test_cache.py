@@ -487,3 +487,19 @@ def test_csv_files_stream_and_are_never_held_in_the_cache(plan, url):
             body = b"".join(response.streaming_content)
         assert "fictional-cached-plan" in body.decode()
         assert len(queries) > 0
+
+
+@committed
+def test_a_cache_that_cannot_be_reached_leaves_pages_rendered_without_it(plan, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("fictional outage")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "incr", down)
+    response, queries = get("/en/plans/fictional-cached-plan/")
+    assert response.status_code == 200
+    assert queries > 0
+    page_cache.bump_data_version()  # logged, never raised
