@@ -503,3 +503,11 @@ def test_a_cache_that_cannot_be_reached_leaves_pages_rendered_without_it(plan, m
     assert response.status_code == 200
     assert queries > 0
     page_cache.bump_data_version()  # logged, never raised
+
+
+@committed
+def test_the_browsable_api_with_its_csrf_token_is_rendered_each_time(plan):
+    first, _ = get("/api/v1/plans/", HTTP_ACCEPT="text/html")
+    assert "csrftoken" in first.cookies
+    again, queries = get("/api/v1/plans/", HTTP_ACCEPT="text/html")
+    assert queries > 0
