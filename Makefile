@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data messages lint format check clean serve
+.PHONY: run test install migrate data messages lint format check clean serve synthetic
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ migrate: install
 
 data: migrate
 	$(BIN)/python manage.py load_source_data
+
+# Fictional data at scale for performance work (README, "Synthetic data"); never part of
+# `make run`. E.g. make synthetic SCALE=national DATABASE_URL=postgres://...; RESET=1 first
+# removes earlier synthetic rows (and only those).
+SCALE ?= small
+SEED ?= 1
+synthetic: data
+	$(BIN)/python manage.py generate_synthetic_data --scale $(SCALE) --seed $(SEED) $(if $(RESET),--reset)
 
 run: messages data
 	@echo ""

@@ -34,6 +34,15 @@ class PlanOrdering(django_filters.OrderingFilter):
     def build_choices(self, fields, labels):
         return SORTS
 
+    def filter(self, qs, value):
+        # Ends with the primary key, in the direction of the first sort, so that equal
+        # values never swap places between two pages and one index range serves the page.
+        qs = super().filter(qs, value)
+        ordering = list(qs.query.order_by)
+        if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
+            qs = qs.order_by(*ordering, "-id" if str(ordering[0]).startswith("-") else "id")
+        return qs
+
 
 class PlanFilter(django_filters.FilterSet):
     jurisdiction = django_filters.CharFilter(

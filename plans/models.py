@@ -268,7 +268,7 @@ class Plan(VersionedModel):
     issuing_body = models.CharField(_("issuing body"), max_length=300)
     issuing_body_en = models.CharField(_("issuing body (English)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
-    issued_on = models.DateField(_("issued on"), db_index=True)
+    issued_on = models.DateField(_("issued on"))
     start_year = models.PositiveSmallIntegerField(_("first year of the period"))
     end_year = models.PositiveSmallIntegerField(_("last year of the period"))
     summary = models.TextField(_("summary"), blank=True)
@@ -290,6 +290,14 @@ class Plan(VersionedModel):
             models.CheckConstraint(
                 condition=Q(end_year__gte=F("start_year")), name="plan_period_ordered"
             ),
+        ]
+        # One index per sort of the plans list and API (each ends with the id tiebreak),
+        # so a page is an index range, not a sort of every plan.
+        indexes = [
+            models.Index(fields=["-issued_on", "id"], name="plan_newest_idx"),
+            models.Index(fields=["issued_on", "id"], name="plan_issued_idx"),
+            models.Index(fields=["title", "id"], name="plan_title_idx"),
+            models.Index(fields=["end_year", "id"], name="plan_end_idx"),
         ]
 
     def __str__(self) -> str:
@@ -693,7 +701,6 @@ class ProgressUpdate(VersionedModel):
         _("published on"),
         null=True,
         blank=True,
-        db_index=True,
         help_text=_("Empty: a draft. A future date schedules publication for that day."),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -723,6 +730,9 @@ class ProgressUpdate(VersionedModel):
             # The progress tracker's correlated subqueries: a milestone's updates up to a
             # date, latest first (as_of, then id), in one backward index range.
             models.Index(fields=["milestone", "as_of", "id"], name="update_latest_idx"),
+            # The API's and the timeline's newest first; the feeds' newest published first.
+            models.Index(fields=["as_of", "id"], name="update_recent_idx"),
+            models.Index(fields=["published_on", "id"], name="update_published_idx"),
         ]
 
     def __str__(self) -> str:
