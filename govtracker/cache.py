@@ -10,7 +10,8 @@ unchanged. The version moves on (`bump_data_version()`):
   right away for a write outside a transaction). Writes are seen where Django sends SQL to
   the database (a connection's execute wrapper), not through model signals, so
   `QuerySet.update()`, `bulk_create()`, imports, restores and management commands count
-  as much as `save()`. A write that is rolled back changes nothing;
+  as much as `save()`; a write that bypasses Django's cursor (psycopg's COPY, in
+  plans/bulk_load.py) calls `data_changed()`. A write that is rolled back changes nothing;
 - when code calls `bump_data_version()` (writes made outside Django, by hand).
 
 Keys also hold today's date in the site's time zone (an update scheduled for tomorrow
@@ -173,15 +174,22 @@ def _is_data_write(sql) -> bool:
     return match.group(2) is None or match.group(2) in _data_tables()
 
 
+def data_changed(using: str = DEFAULT_DB_ALIAS) -> None:
+    """The connection `using` wrote data: the version moves on once that commits (at once
+    outside a transaction). Called for every write Django sends; call it yourself after
+    a write that bypasses Django's cursor (psycopg's COPY)."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        bump_data_version()
+    elif not has_uncommitted_writes(using):
+        # Once per transaction; discarded if it (or the savepoint) rolls back.
+        connection.on_commit(_bump_after_commit, robust=True)
+
+
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if _is_data_write(sql):
-        connection = context["connection"]
-        if not connection.in_atomic_block:
-            bump_data_version()
-        elif not has_uncommitted_writes(connection.alias):
-            # Once per transaction; discarded if it (or the savepoint) rolls back.
-            connection.on_commit(_bump_after_commit, robust=True)
+        data_changed(context["connection"].alias)
     return result
 
 

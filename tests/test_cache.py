@@ -5,6 +5,7 @@ update). Writes are committed for real here (transactional tests): elsewhere eac
 runs inside one transaction, where the cache steps aside once the test has written."""
 
 import datetime
+import os
 import zoneinfo
 
 import pytest
@@ -511,3 +512,29 @@ def test_the_browsable_api_with_its_csrf_token_is_rendered_each_time(plan):
     assert "csrftoken" in first.cookies
     again, queries = get("/api/v1/plans/", HTTP_ACCEPT="text/html")
     assert queries > 0
+
+
+@committed
+def test_synthetic_data_loaded_by_copy_shows_at_once():
+    """generate_synthetic_data writes with PostgreSQL's COPY, around Django's cursor."""
+    assert get("/api/v1/scorecards/national/")[0].json()["total"] == 0
+    get("/api/v1/scorecards/national/")
+    call_command(
+        "generate_synthetic_data", "--scale", "small", "--no-progress", stdout=open(os.devnull, "w")
+    )  # noqa: SIM115
+    assert get("/api/v1/scorecards/national/")[0].json()["total"] > 0
+
+
+@committed
+def test_rows_loaded_around_djangos_cursor_show_at_once():
+    """plans/bulk_load.py: COPY on PostgreSQL (psycopg's own cursor), executemany on
+    SQLite."""
+    from plans import bulk_load
+
+    listing = "/api/v1/jurisdictions/"
+    get(listing)
+    assert get(listing)[1] == 0
+    row = (bulk_load.next_id(Jurisdiction), "990001", "provincial", None, "虛構", "虚构", "Copied")
+    columns = ("id", "code", "level", "parent_id", "name_zh_hant", "name_zh_hans", "name_en")
+    bulk_load.Loader(progress=False).load(Jurisdiction, columns, [row])
+    assert "990001" in text(get(listing)[0])
