@@ -33,7 +33,6 @@ AXES = {
     "access logs": ("存取紀錄", "访问记录"),
     "access attempt expiration": ("存取嘗試到期", "访问尝试到期"),
     "access attempt expirations": ("存取嘗試到期", "访问尝试到期"),
-    "Axes": ("登入保護", "登录保护"),
 }
 
 

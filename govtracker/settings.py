@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
-    "axes",
+    "govtracker.apps.LoginProtectionConfig",  # django-axes, with a translated name
     "plans",
     "metrics",
 ]
