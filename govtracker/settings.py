@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
-    "axes",
+    "govtracker.apps.LoginProtectionConfig",  # django-axes, with a translated name
     "plans",
     "metrics",
 ]
@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # CORS answers preflights before anything else reads the request (API reads only).
     "govtracker.api.ReadOnlyCorsMiddleware",
+    # Anonymous reads from the cache (govtracker/cache.py): a hit skips everything below.
+    "govtracker.cache.PageCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +132,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages, API reads and scorecards are cached for anonymous visitors and made stale
+# by every committed write (govtracker/cache.py; README, "Caching"). PAGE_CACHE=0 turns
+# all of it off, e.g. to measure uncached throughput.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The data version keeps entries correct; the timeout only bounds what the cache holds.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(24 * 60 * 60)))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(5 * 1024 * 1024)))
+# With the local-memory cache, the data version is a file all processes read (default: one
+# in the temporary folder, named after the project folder and the database).
+PAGE_CACHE_VERSION_FILE = os.environ.get("PAGE_CACHE_VERSION_FILE", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -147,7 +160,9 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_vendor/: Chinese for libraries whose catalogues lack it (bin/vendor_messages.py);
+# after locale/, so that our own translations win.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

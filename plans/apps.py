@@ -8,6 +8,10 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans and progress")
 
     def ready(self):
+        from govtracker import cache
         from plans import snapshot
 
+        # Every write to the data's tables makes the page cache stale once it commits.
+        cache.install()
+        # Writes keep the status snapshot true (plans/snapshot.py).
         snapshot.connect()

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from govtracker import cache as page_cache
+
 COPY_CHUNK = 250_000
 SQLITE_BATCH = 5_000
 PROGRESS_STEP = 10_000
@@ -114,6 +116,8 @@ class Loader:
                             exhausted = False
                             break
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # COPY goes around Django's cursor, where the page cache sees writes.
+        page_cache.data_changed()
         if bar is not None:
             bar.update(written % PROGRESS_STEP)
         return written

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Count, Value, When
 
+from govtracker.cache import cached_data
 from plans.models import Jurisdiction, Milestone, today
 from plans.progress import DELIVERED, OPEN, Status
 
@@ -119,13 +120,26 @@ def _scorecard(rows, as_of: datetime.date, cls=Scorecard, **extra) -> Scorecard:
     return cls(as_of=as_of, counts=counts, due=due, due_delivered=due_delivered, **extra)
 
 
+def _public_cached(key: str, compute, include_unpublished: bool):
+    """The public roll-ups are shared by many pages (every page of a jurisdiction's or a
+    year's list, the API): kept in the cache under the data version (govtracker/cache.py).
+    Editors' counts, with drafts, are computed each time."""
+    if include_unpublished:
+        return compute()
+    return cached_data(f"scorecard:{key}", compute)
+
+
 def national_scorecard(
     as_of: datetime.date | None = None, *, include_unpublished: bool = False
 ) -> Scorecard:
     """Every milestone of every plan, counted by status."""
     as_of = as_of or today()
-    rows = _grouped(Milestone.objects.all(), as_of, include_unpublished=include_unpublished)
-    return _scorecard(rows, as_of)
+
+    def compute():
+        rows = _grouped(Milestone.objects.all(), as_of, include_unpublished=include_unpublished)
+        return _scorecard(rows, as_of)
+
+    return _public_cached(f"national:{as_of}", compute, include_unpublished)
 
 
 def jurisdiction_scorecard(
@@ -136,12 +150,16 @@ def jurisdiction_scorecard(
 ) -> Scorecard:
     """The milestones of the plans a jurisdiction issued."""
     as_of = as_of or today()
-    rows = _grouped(
-        Milestone.objects.in_jurisdiction(jurisdiction),
-        as_of,
-        include_unpublished=include_unpublished,
-    )
-    return _scorecard(rows, as_of)
+
+    def compute():
+        rows = _grouped(
+            Milestone.objects.in_jurisdiction(jurisdiction),
+            as_of,
+            include_unpublished=include_unpublished,
+        )
+        return _scorecard(rows, as_of)
+
+    return _public_cached(f"jurisdiction:{jurisdiction.pk}:{as_of}", compute, include_unpublished)
 
 
 def deadline_year_scorecard(
@@ -149,10 +167,14 @@ def deadline_year_scorecard(
 ) -> DeadlineYearScorecard:
     """The milestones due in a year ("due by end-2022")."""
     as_of = as_of or today()
-    rows = _grouped(
-        Milestone.objects.due_in_year(year), as_of, include_unpublished=include_unpublished
-    )
-    return _scorecard(rows, as_of, cls=DeadlineYearScorecard, year=year)
+
+    def compute():
+        rows = _grouped(
+            Milestone.objects.due_in_year(year), as_of, include_unpublished=include_unpublished
+        )
+        return _scorecard(rows, as_of, cls=DeadlineYearScorecard, year=year)
+
+    return _public_cached(f"year:{year}:{as_of}", compute, include_unpublished)
 
 
 def scorecards_by_jurisdiction(

@@ -9,6 +9,15 @@ def source_data(db):
     source_data_load()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_page_cache_version(tmp_path_factory):
+    """The page cache's data version file (local-memory cache) of this test process alone:
+    another test run, or another xdist worker, never makes this one's pages stale."""
+    from django.conf import settings
+
+    settings.PAGE_CACHE_VERSION_FILE = str(tmp_path_factory.mktemp("page-cache") / "version")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttling counts requests in the cache: each test starts with none counted."""

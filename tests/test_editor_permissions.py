@@ -434,7 +434,8 @@ def test_api_cannot_move_own_plan_to_another_province(api, world):
         f"/api/plans/{plan.pk}/", {"jurisdiction": world["other"].pk}, format="json"
     )
     assert response.status_code == 403
-    assert "You may only edit the jurisdictions assigned to you." in response.json()["detail"]
+    # In the default language, zh-hant: "You may only edit the jurisdictions assigned to you."
+    assert response.json()["detail"] == "您只能編輯指派給您的行政區。"
     assert snapshot(plan) == before
 
 

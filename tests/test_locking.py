@@ -25,7 +25,8 @@ from tests.factories import make_milestone, make_plan, make_update
 
 pytestmark = pytest.mark.django_db
 
-STALE = "Someone else saved this"
+# The stale-version message (admin and API) as the default language, zh-hant, shows it.
+STALE = "已有其他人儲存了它,因此您的修改沒有儲存"
 
 
 # -- the model ----------------------------------------------------------------------------

@@ -1,0 +1,540 @@
+"""The page cache (govtracker/cache.py): anonymous reads of pages, the API and scorecards
+come from the cache without a query, and no visitor sees stale data once a write commits,
+whichever way it was made (admin, API, spreadsheet import, publishing, a command, a bulk
+update). Writes are committed for real here (transactional tests): elsewhere each test
+runs inside one transaction, where the cache steps aside once the test has written."""
+
+import datetime
+import os
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.http import HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from import_export.formats.base_formats import CSV
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from govtracker import cache as page_cache
+from plans.models import Jurisdiction, Plan, ProgressUpdate
+from plans.resources import MilestoneResource
+from plans.services import updates_publish
+from tests.factories import (
+    make_editor,
+    make_jurisdiction,
+    make_milestone,
+    make_plan,
+    make_source,
+    make_update,
+    make_user,
+)
+
+committed = pytest.mark.django_db(transaction=True)
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def get(url, client=None, **headers):
+    """An anonymous GET, with the number of queries it cost."""
+    client = client or Client()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def plan(db):
+    province = make_jurisdiction(code="910000", name_en="Fictional Province")
+    plan = make_plan(jurisdiction=province, slug="fictional-cached-plan", title_en="Before")
+    make_update(milestone=make_milestone(plan=plan), narrative_en="Fictional first report")
+    return plan
+
+
+PUBLIC_READS = [
+    "/en/",
+    "/zh-hant/plans/",
+    "/en/plans/fictional-cached-plan/",
+    "/en/jurisdictions/910000/",
+    "/en/deadlines/2022/",
+    "/en/indicators/",
+    "/en/feeds/updates/",
+    "/api/v1/plans/",
+    "/api/v1/plans/fictional-cached-plan/",
+    "/api/v1/scorecards/national/",
+    "/api/v1/updates/",
+]
+
+
+@committed
+@pytest.mark.parametrize("url", PUBLIC_READS)
+def test_a_repeated_anonymous_read_is_served_from_the_cache_without_a_query(plan, url):
+    first, first_queries = get(url)
+    again, again_queries = get(url)
+    assert first.status_code == again.status_code == 200
+    assert first_queries > 0
+    assert again_queries == 0
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+@committed
+def test_languages_and_formats_are_cached_apart(plan):
+    english, _ = get("/en/plans/fictional-cached-plan/")
+    chinese, _ = get("/zh-hans/plans/fictional-cached-plan/")
+    assert english.content != chinese.content
+    assert get("/en/plans/fictional-cached-plan/")[0].content == english.content
+    # The API's language follows Accept-Language; its format follows Accept.
+    api = "/api/v1/scorecards/national/"
+    en, _ = get(api, HTTP_ACCEPT_LANGUAGE="en")
+    zh, _ = get(api, HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_ACCEPT="text/html")
+    assert en["Content-Type"] == "application/json"
+    assert zh["Content-Type"].startswith("text/html")
+    assert get(api, HTTP_ACCEPT_LANGUAGE="en")[0].content == en.content
+
+
+@committed
+def test_a_matching_etag_gets_304_without_a_query_and_a_write_changes_the_etag(plan):
+    url = "/en/plans/fictional-cached-plan/"
+    etag = get(url)[0]["ETag"]
+    response, queries = get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert queries == 0
+    Plan.objects.filter(pk=plan.pk).update(title_en="After")
+    response, _ = get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "After" in text(response)
+
+
+@committed
+def test_an_admin_change_form_save_shows_at_once(plan, admin_client):
+    jurisdiction = Jurisdiction.objects.get(code="910000")
+    url = "/en/jurisdictions/910000/"
+    assert "Fictional Province" in text(get(url)[0])
+    response = admin_client.post(
+        f"/en/admin/plans/jurisdiction/{jurisdiction.pk}/change/",
+        {
+            "code": "910000",
+            "level": jurisdiction.level,
+            "parent": "",
+            "name_zh_hant": jurisdiction.name_zh_hant,
+            "name_zh_hans": jurisdiction.name_zh_hans,
+            "name_en": "Renamed Fictional Province",
+        },
+    )
+    assert response.status_code == 302, response.content
+    assert "Renamed Fictional Province" in text(get(url)[0])
+
+
+@committed
+def test_an_admin_delete_shows_at_once(plan, admin_client):
+    assert "fictional-cached-plan" in text(get("/api/v1/plans/")[0])
+    assert get("/en/plans/fictional-cached-plan/")[0].status_code == 200
+    response = admin_client.post(f"/en/admin/plans/plan/{plan.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert "fictional-cached-plan" not in text(get("/api/v1/plans/")[0])
+    assert get("/en/plans/fictional-cached-plan/")[0].status_code == 404
+
+
+@pytest.fixture
+def token_client(plan):
+    editor = make_editor(plan.jurisdiction)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    return client
+
+
+@committed
+def test_api_writes_show_at_once(plan, token_client):
+    detail = "/api/v1/plans/fictional-cached-plan/"
+    listing = "/api/v1/plans/"
+    patch = {"title_en": "Patched"}
+    if "version" in get(detail)[0].json():  # optimistic locking: send the version read
+        patch["version"] = get(detail)[0].json()["version"]
+    get(listing)
+    # PATCH
+    response = token_client.patch(detail, patch, format="json")
+    assert response.status_code == 200, response.content
+    assert get(detail)[0].json()["title_en"] == "Patched"
+    # POST
+    body = {
+        "slug": "fictional-posted-plan",
+        "title": "虛構新規劃",
+        "jurisdiction": "910000",
+        "issuing_body": "虛構省人民政府",
+        "kind": "plan",
+        "issued_on": "2021-05-01",
+        "start_year": 2021,
+        "end_year": 2025,
+    }
+    assert token_client.post(listing, body, format="json").status_code == 201
+    assert "fictional-posted-plan" in text(get(listing)[0])
+    # PUT
+    current = get(detail)[0].json()
+    put = {key: current[key] for key in body if key != "jurisdiction"}
+    put.update(jurisdiction="910000", title_en="Put")
+    if "version" in current:
+        put["version"] = current["version"]
+    response = token_client.put(detail, put, format="json")
+    assert response.status_code == 200, response.content
+    assert get(detail)[0].json()["title_en"] == "Put"
+
+
+@committed
+def test_a_spreadsheet_import_shows_at_once_and_a_preview_changes_nothing(plan):
+    url = "/en/plans/fictional-cached-plan/"
+    before, _ = get(url)
+    editor = make_editor(plan.jurisdiction)
+    # make_editor wrote (editor scopes live in the plans app): read again to cache.
+    before, _ = get(url)
+    csv = (
+        "id,plan,parent,position,statement,statement_en,start_date,deadline,kind,"
+        "baseline_value,target_value,unit,weight\n"
+        f",{plan.slug},,9,虛構匯入目標,Fictional imported milestone,,2024-12-31,qualitative,,,,1\n"
+    )
+    preview = MilestoneResource(user=editor).import_data(
+        CSV().create_dataset(csv), user=editor, dry_run=True
+    )
+    assert not preview.has_errors() and not preview.has_validation_errors()
+    # A dry run writes inside a transaction it rolls back: the page stays cached.
+    response, queries = get(url)
+    assert queries == 0
+    assert response.content == before.content
+    result = MilestoneResource(user=editor).import_data(CSV().create_dataset(csv), user=editor)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert "Fictional imported milestone" in text(get(url)[0])
+
+
+@committed
+def test_publishing_a_draft_shows_at_once(plan):
+    editor = make_editor(plan.jurisdiction)
+    draft = make_update(
+        milestone=plan.milestones.get(),
+        as_of=datetime.date(2022, 9, 30),
+        published_on=None,
+        narrative_en="Fictional draft report",
+    )
+    url = "/en/plans/fictional-cached-plan/"
+    assert "Fictional draft report" not in text(get(url)[0])
+    assert "Fictional draft report" not in text(get("/api/v1/updates/")[0])
+    # A bulk update (no model signal) through the publishing service.
+    assert updates_publish(updates=[draft], user=editor) == 1
+    assert "Fictional draft report" in text(get(url)[0])
+    assert "Fictional draft report" in text(get("/api/v1/updates/")[0])
+
+
+@committed
+def test_a_management_command_shows_at_once():
+    assert get("/api/v1/scorecards/national/")[0].json()["total"] == 0
+    call_command("load_source_data", verbosity=0)
+    assert get("/api/v1/scorecards/national/")[0].json()["total"] > 0
+
+
+@committed
+def test_a_write_rolled_back_leaves_the_cached_page(plan):
+    url = "/en/plans/fictional-cached-plan/"
+    before, _ = get(url)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Plan.objects.filter(pk=plan.pk).update(title_en="Never committed")
+        raise RuntimeError
+    response, queries = get(url)
+    assert queries == 0
+    assert response["ETag"] == before["ETag"]
+    assert "Never committed" not in text(response)
+
+
+@committed
+def test_a_bump_by_hand_makes_every_page_stale(plan):
+    url = "/en/"
+    get(url)
+    assert get(url)[1] == 0
+    page_cache.bump_data_version()
+    assert get(url)[1] > 0
+
+
+@committed
+def test_editors_are_never_served_the_cached_public_answer(plan):
+    draft = make_update(
+        milestone=plan.milestones.get(), published_on=None, narrative_en="Fictional draft"
+    )
+    editor = make_editor(plan.jurisdiction)
+    url = f"/api/v1/updates/{draft.pk}/"
+    listing = "/api/v1/updates/"
+    assert get(url)[0].status_code == 404
+    assert "Fictional draft" not in text(get(listing)[0])
+    # Signed in with a session (cookie) or a token (header): the editor sees the draft.
+    session = Client()
+    session.force_login(editor)
+    assert session.get(url).status_code == 200
+    assert "Fictional draft" in text(session.get(listing))
+    token = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    assert token.get(url).status_code == 200
+    assert "Fictional draft" in text(token.get(listing))
+    # … and what they were answered is never kept for anyone else.
+    response, queries = get(listing)
+    assert "Fictional draft" not in text(response)
+    assert queries == 0
+
+
+@committed
+def test_a_signed_in_visitor_gets_pages_rendered_for_them(plan):
+    url = "/en/plans/fictional-cached-plan/"
+    get(url)
+    client = Client()
+    client.force_login(make_user())
+    # force_login wrote a session (not data): the anonymous page stays cached.
+    assert get(url)[1] == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) > 0
+
+
+@committed
+def test_page_cache_off_renders_every_time(plan, settings):
+    settings.PAGE_CACHE = False
+    url = "/en/plans/fictional-cached-plan/"
+    first, _ = get(url)
+    again, queries = get(url)
+    assert queries > 0
+    assert "ETag" not in again  # pages have no ETag of their own
+    # The API keeps the ETag of its body, and 304.
+    etag = get("/api/v1/plans/")[0]["ETag"]
+    assert get("/api/v1/plans/", HTTP_IF_NONE_MATCH=etag)[0].status_code == 304
+
+
+@committed
+def test_a_scheduled_update_appears_at_midnight_without_a_write(plan):
+    make_update(
+        milestone=plan.milestones.get(),
+        as_of=datetime.date(2023, 6, 30),
+        published_on=datetime.date(2023, 7, 1),
+        narrative_en="Fictional scheduled report",
+    )
+    url = "/en/plans/fictional-cached-plan/"
+    evening = datetime.datetime(2023, 6, 30, 23, 59, tzinfo=SHANGHAI)
+    with time_machine.travel(evening, tick=False):
+        assert "Fictional scheduled report" not in text(get(url)[0])
+        assert get(url)[1] == 0
+    with time_machine.travel(evening + datetime.timedelta(minutes=2), tick=False):
+        response, queries = get(url)
+    assert queries > 0
+    assert "Fictional scheduled report" in text(response)
+
+
+def pass_through(view, path="/en/fictional/", **extra) -> int:
+    """How many times `view` runs for two identical anonymous GETs through the middleware."""
+    calls = []
+
+    def counted(request):
+        calls.append(request.path)
+        return view(request)
+
+    middleware = page_cache.PageCacheMiddleware(counted)
+    for _ in range(2):
+        assert middleware(RequestFactory().get(path, **extra)).status_code == 200
+    return len(calls)
+
+
+def page(request):
+    return HttpResponse("fictional page")
+
+
+def test_a_plain_page_is_rendered_once(db):
+    assert pass_through(page) == 1
+
+
+@pytest.mark.parametrize("path", ["/en/admin/login/", "/zh-hant/admin/", "/health/", "/i18n/x/"])
+def test_the_admin_health_and_language_views_are_never_cached(db, path):
+    assert pass_through(page, path) == 2
+
+
+def test_signed_in_requests_are_never_served_from_the_cache(db, settings):
+    assert pass_through(page, HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}=x") == 2
+    assert pass_through(page, HTTP_AUTHORIZATION="Token fictional") == 2
+
+
+def with_cookie(request):
+    response = page(request)
+    response.set_cookie("fictional", "1")
+    return response
+
+
+def with_csrf_token(request):
+    return HttpResponse(get_token(request))
+
+
+def with_nonce(request):
+    request._csp_nonce = "fictional-nonce"
+    return page(request)
+
+
+def streamed(request):
+    return StreamingHttpResponse(iter(["a,b\n"]))
+
+
+def varying_on_user_agent(request):
+    response = page(request)
+    response["Vary"] = "User-Agent"
+    return response
+
+
+def private(request):
+    response = page(request)
+    response["Cache-Control"] = "private"
+    return response
+
+
+@pytest.mark.parametrize(
+    "view", [with_cookie, with_csrf_token, with_nonce, streamed, varying_on_user_agent, private]
+)
+def test_responses_that_belong_to_one_visitor_or_stream_are_never_kept(db, view):
+    assert pass_through(view) == 2
+
+
+@committed
+def test_cached_api_reads_still_count_against_the_anonymous_rate(plan, settings):
+    settings.API_ANON_RATE = "3/minute"
+    statuses = [get("/api/v1/jurisdictions/")[0].status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_inside_an_uncommitted_transaction_the_cache_steps_aside(plan):
+    """A test's own transaction (no commit): after a write, reads are rendered afresh."""
+    url = "/en/plans/fictional-cached-plan/"
+    assert page_cache.has_uncommitted_writes()
+    first, _ = get(url)
+    Plan.objects.filter(pk=plan.pk).update(title_en="Uncommitted")
+    response, queries = get(url)
+    assert queries > 0
+    assert "Uncommitted" in text(response)
+    assert "ETag" not in response
+
+
+@committed
+def test_scorecards_are_cached_for_pages_that_share_them(plan):
+    get("/en/deadlines/2022/")
+    # Another address showing the same scorecard: rendered, but the roll-up is reused.
+    _, with_scorecard_cached = get("/en/deadlines/2022/?status=missed")
+    page_cache.bump_data_version()
+    _, after_bump = get("/en/deadlines/2022/?status=missed")
+    assert with_scorecard_cached == after_bump - 1
+
+
+def test_writes_to_other_tables_do_not_bump_the_version(db):
+    page_cache.data_version()
+    version = page_cache.data_version()
+    assert not page_cache._is_data_write('INSERT INTO "django_session" ("x") VALUES (1)')
+    assert page_cache._is_data_write('UPDATE "plans_plan" SET "title" = 1')
+    assert page_cache._is_data_write('DELETE FROM "metrics_observation" WHERE 1')
+    assert page_cache._is_data_write('INSERT INTO "plans_progressupdate_sources" VALUES (1)')
+    assert page_cache._is_data_write('TRUNCATE "auth_user", "plans_plan"')
+    assert not page_cache._is_data_write('SELECT "plans_plan"."id" FROM "plans_plan"')
+    assert page_cache.data_version() == version
+    ProgressUpdate.objects.none()
+    make_source()  # inside the test's transaction: only after commit
+    assert page_cache.data_version() == version
+
+
+@committed
+def test_a_write_in_another_process_makes_this_ones_pages_stale(plan, settings):
+    """A management command or another worker: with the local-memory cache the version is
+    a file every process reads; with Redis it is in Redis."""
+    import os
+    import subprocess
+    import sys
+
+    url = "/en/plans/fictional-cached-plan/"
+    get(url)
+    assert get(url)[1] == 0
+    environment = {**os.environ, "PAGE_CACHE_VERSION_FILE": settings.PAGE_CACHE_VERSION_FILE}
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from govtracker.cache import bump_data_version; bump_data_version()"],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "govtracker.settings"},
+        check=True,
+        cwd=settings.BASE_DIR,
+    )  # fmt: skip
+    assert get(url)[1] > 0
+
+
+@committed
+def test_head_requests_are_answered_from_the_cache_too(plan):
+    url = "/en/plans/fictional-cached-plan/"
+    etag = get(url)[0]["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().head(url)
+    assert response.status_code == 200
+    assert response["ETag"] == etag
+    assert len(queries) == 0
+
+
+@committed
+@pytest.mark.parametrize("url", ["/en/plans/?format=csv", "/api/v1/plans/?format=csv"])
+def test_csv_files_stream_and_are_never_held_in_the_cache(plan, url):
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(url)
+            assert response.streaming
+            body = b"".join(response.streaming_content)
+        assert "fictional-cached-plan" in body.decode()
+        assert len(queries) > 0
+
+
+@committed
+def test_a_cache_that_cannot_be_reached_leaves_pages_rendered_without_it(plan, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("fictional outage")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "incr", down)
+    response, queries = get("/en/plans/fictional-cached-plan/")
+    assert response.status_code == 200
+    assert queries > 0
+    page_cache.bump_data_version()  # logged, never raised
+
+
+@committed
+def test_the_browsable_api_with_its_csrf_token_is_rendered_each_time(plan):
+    first, _ = get("/api/v1/plans/", HTTP_ACCEPT="text/html")
+    assert "csrftoken" in first.cookies
+    again, queries = get("/api/v1/plans/", HTTP_ACCEPT="text/html")
+    assert queries > 0
+
+
+@committed
+def test_synthetic_data_loaded_by_copy_shows_at_once():
+    """generate_synthetic_data writes with PostgreSQL's COPY, around Django's cursor."""
+    assert get("/api/v1/scorecards/national/")[0].json()["total"] == 0
+    get("/api/v1/scorecards/national/")
+    call_command(
+        "generate_synthetic_data", "--scale", "small", "--no-progress", stdout=open(os.devnull, "w")
+    )  # noqa: SIM115
+    assert get("/api/v1/scorecards/national/")[0].json()["total"] > 0
+
+
+@committed
+def test_rows_loaded_around_djangos_cursor_show_at_once():
+    """plans/bulk_load.py: COPY on PostgreSQL (psycopg's own cursor), executemany on
+    SQLite."""
+    from plans import bulk_load
+
+    listing = "/api/v1/jurisdictions/"
+    get(listing)
+    assert get(listing)[1] == 0
+    row = (bulk_load.next_id(Jurisdiction), "990001", "provincial", None, "虛構", "虚构", "Copied")
+    columns = ("id", "code", "level", "parent_id", "name_zh_hant", "name_zh_hans", "name_en")
+    bulk_load.Loader(progress=False).load(Jurisdiction, columns, [row])
+    assert "990001" in text(get(listing)[0])
