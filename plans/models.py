@@ -875,7 +875,7 @@ class MilestoneSnapshot(models.Model):
 
     milestone = models.OneToOneField(
         Milestone,
-        verbose_name=_("milestone"),
+        verbose_name="milestone",
         primary_key=True,
         related_name="snapshot",
         # No database constraint: the snapshot is maintained by plans/snapshot.py, and
@@ -884,20 +884,21 @@ class MilestoneSnapshot(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
     )
-    progress = models.FloatField(_("progress"), null=True)
-    latest_update_on = models.DateField(_("latest update on"), null=True)
-    achieved_on = models.DateField(_("achieved on"), null=True)
+    progress = models.FloatField("progress", null=True)
+    latest_update_on = models.DateField("latest update on", null=True)
+    achieved_on = models.DateField("achieved on", null=True)
     computed_for = models.DateField(
-        _("computed for"),
-        help_text=_("The as-of date these figures were last computed (and changed) for."),
+        "computed for",
+        help_text="The as-of date these figures were last computed (and changed) for.",
     )
 
-    # Derived from the other tables: not part of a backup (govtracker/backup.py).
+    # Derived from the other tables: not part of a backup (govtracker/backup.py). Never
+    # shown to visitors or editors, so its names are not translated.
     derived_data = True
 
     class Meta:
-        verbose_name = _("milestone snapshot")
-        verbose_name_plural = _("milestone snapshots")
+        verbose_name = "milestone snapshot"
+        verbose_name_plural = "milestone snapshots"
 
     def __str__(self) -> str:
         return f"{self.milestone_id} @ {self.computed_for}"
@@ -909,13 +910,13 @@ class SnapshotState(models.Model):
     `with_status` reads the snapshot only when this is today; otherwise it computes live.
     """
 
-    valid_for = models.DateField(_("valid for"), null=True)
+    valid_for = models.DateField("valid for", null=True)
 
     derived_data = True
 
     class Meta:
-        verbose_name = _("snapshot state")
-        verbose_name_plural = _("snapshot state")
+        verbose_name = "snapshot state"
+        verbose_name_plural = "snapshot state"
 
     def __str__(self) -> str:
         return f"valid for {self.valid_for}"

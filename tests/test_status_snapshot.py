@@ -20,6 +20,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -131,12 +132,19 @@ FIELDS = ("status", "progress", "latest_update_on", "achieved_on", "expected_pro
 PLAN_FIELDS = ("progress", "n_milestones", "n_unreported", "n_achieved", "n_behind", "n_missed")
 
 
+@override_settings(PAGE_CACHE=False)  # the roll-ups computed, never read from the cache
 def answers():
     milestones = {
         m.pk: tuple(getattr(m, f) for f in FIELDS) for m in Milestone.objects.with_status()
     }
     plans = {p.pk: tuple(getattr(p, f) for f in PLAN_FIELDS) for p in Plan.objects.with_progress()}
-    return milestones, plans, scorecards.national_scorecard().as_dict()
+    years = sorted({m.deadline.year for m in Milestone.objects.all()})
+    cards = [scorecards.national_scorecard().as_dict()]
+    cards += [scorecards.deadline_year_scorecard(year).as_dict() for year in years]
+    cards += [
+        (pk, card.as_dict()) for pk, card in sorted(scorecards.scorecards_by_jurisdiction().items())
+    ]
+    return milestones, plans, cards
 
 
 def assert_snapshot_equals_live():
