@@ -56,7 +56,7 @@ def run_wrk(url: str, *, connections: int, seconds: float, threads: int) -> dict
                 f"-c{connections}",
                 f"-d{max(1, round(seconds))}s",
                 "--timeout",
-                "10s",
+                "30s",
                 "-s",
                 script.name,
                 url,
@@ -111,7 +111,7 @@ def run_python(url: str, *, connections: int, seconds: float) -> dict:
         connection = None
         while time.monotonic() < deadline:
             if connection is None:
-                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
             sent = time.perf_counter()
             try:
                 connection.request("GET", target)

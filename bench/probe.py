@@ -17,7 +17,9 @@ import argparse
 import json
 import os
 import sys
+import time
 
+SLOW_SECONDS = 5
 LANGUAGE = "zh-hant"  # the site's default language, the one most readers get
 
 
@@ -106,15 +108,26 @@ def count(paths: list[str], clear_cache: bool) -> dict:
     client = Client(HTTP_HOST="127.0.0.1")
     results = {}
     for path in paths:
-        client.get(path)  # warms per-process caches; fills the page cache when it is on
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-            size = (
-                sum(len(chunk) for chunk in response.streaming_content)
-                if getattr(response, "streaming", False)
-                else len(response.content)
-            )
-        results[path] = {"status": response.status_code, "queries": len(queries), "bytes": size}
+        # The first request warms per-process caches and, with the page cache on, fills it.
+        # A page slower than SLOW_SECONDS is not asked twice: its first count is given.
+        started = time.perf_counter()
+        for attempt in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+                size = (
+                    sum(len(chunk) for chunk in response.streaming_content)
+                    if getattr(response, "streaming", False)
+                    else len(response.content)
+                )
+            if attempt == 0 and time.perf_counter() - started > SLOW_SECONDS:
+                break
+        results[path] = {
+            "status": response.status_code,
+            "queries": len(queries),
+            "queries_on_first_request": attempt == 0,
+            "bytes": size,
+            "first_request_ms": round((time.perf_counter() - started) * 1000 / (attempt + 1)),
+        }
     return results
 
 
