@@ -198,7 +198,8 @@ class Gunicorn:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            # Quick shutdown: what is still in flight or queued is of no interest here.
+            self.process.send_signal(signal.SIGQUIT)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -313,43 +314,43 @@ def run_pass(name: str, env: dict, pages: list[dict], args, workdir: Path, say) 
     paths = [page["path"] for page in pages]
     say(f"[{name}] counting queries in-process")
     counts = probe(env, "count", *paths, *(["--clear-cache"] if name == "cached" else []))
-    server = Gunicorn(env, args.workers, workdir / f"gunicorn-{name}.log", SERVE_TIMEOUT_S)
-    try:
-        server.wait_until_up()
-        rows = []
-        for page in pages:
-            url = server.base_url + page["path"]
-            row = {
-                "pass": name,
-                "name": page["name"],
-                "path": page["path"],
-                "goal": page["goal"],
-                **counts[page["path"]],
-            }
-            # One request alone first: a page slower than --max-single-seconds cannot be
-            # served to 16 connections by a few workers (they would be killed at the
-            # worker timeout, one after another); it is reported, not loaded.
-            status, seconds, error = timed_get(url, SERVE_TIMEOUT_S + 5)
-            row["single_request_ms"] = round(seconds * 1000)
-            if status != 200 or seconds > args.max_single_seconds:
-                reason = error or f"status {status}" if status != 200 else "too slow"
-                say(f"[{name}] {page['name']}: not loaded ({reason}, {seconds:.1f} s alone)")
-                rows.append({**row, "status": [status], "skipped": reason, **NOT_MEASURED})
-                continue
-            # Warm every worker (templates, translations, OpenCC) and check the answer.
-            statuses = {status} | {
-                timed_get(url, SERVE_TIMEOUT_S + 5)[0] for _ in range(2 * args.workers - 1)
-            }
-            say(f"[{name}] {page['name']}: {url}")
-            measured = load.run(args.tool, url, connections=args.connections, seconds=args.seconds)
-            rows.append({**row, "status": sorted(statuses), "skipped": "", **measured})
-        ceiling = rows[0]["rps"] or 1.0
-        for row in rows:
-            row["ratio"] = round(row["rps"] / ceiling, 3)
-            row["goal_met"] = goal_met(name, row, ceiling)
-        return rows
-    finally:
-        server.stop()
+    rows = []
+    for page in pages:
+        # A server of its own for each URL: requests wrk left queued behind a slow page
+        # would otherwise still be served while the next URL is measured.
+        server = Gunicorn(env, args.workers, workdir / f"gunicorn-{name}.log", SERVE_TIMEOUT_S)
+        try:
+            server.wait_until_up()
+            rows.append(measure_url(name, page, counts[page["path"]], server, args, say))
+        finally:
+            server.stop()
+    ceiling = rows[0]["rps"] or 1.0
+    for row in rows:
+        row["ratio"] = round(row["rps"] / ceiling, 3)
+        row["goal_met"] = goal_met(name, row, ceiling)
+    return rows
+
+
+def measure_url(name: str, page: dict, counted: dict, server: Gunicorn, args, say) -> dict:
+    url = server.base_url + page["path"]
+    row = {"pass": name, "name": page["name"], "path": page["path"], "goal": page["goal"]}
+    row.update(counted)
+    # One request alone first: a page slower than --max-single-seconds cannot be served to
+    # 16 connections by a few workers (they would be killed at the worker timeout, one
+    # after another); it is reported, not loaded.
+    status, seconds, error = timed_get(url, SERVE_TIMEOUT_S + 5)
+    row["single_request_ms"] = round(seconds * 1000)
+    if status != 200 or seconds > args.max_single_seconds:
+        reason = (error or f"status {status}") if status != 200 else "too slow"
+        say(f"[{name}] {page['name']}: not loaded ({reason}, {seconds:.1f} s alone)")
+        return {**row, "status": [status], "skipped": reason, **NOT_MEASURED}
+    # Warm every worker (templates, translations, OpenCC) and check the answer.
+    statuses = {status} | {
+        timed_get(url, SERVE_TIMEOUT_S + 5)[0] for _ in range(2 * args.workers - 1)
+    }
+    say(f"[{name}] {page['name']}: {url}")
+    measured = load.run(args.tool, url, connections=args.connections, seconds=args.seconds)
+    return {**row, "status": sorted(statuses), "skipped": "", **measured}
 
 
 # --- Report -----------------------------------------------------------------------------
