@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data messages lint format check clean serve synthetic
+.PHONY: run test install migrate data messages lint format check clean serve synthetic bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,17 @@ serve: messages
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=0 exec $(BIN)/gunicorn govtracker.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
 		--access-logfile - --timeout 30 --graceful-timeout 20
+
+# Throughput and latency under gunicorn with production settings (README, "Performance").
+# National scale: DATABASE_URL names a loaded database (default gt_bench on the local
+# PostgreSQL); BENCH_SECONDS per URL and pass, BENCH_WORKERS, BENCH_CONNECTIONS, BENCH_PASSES.
+bench: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gt_bench} \
+		$(BIN)/python -m bench.run
+
+# The same script on a tiny SQLite database it builds itself, 1 s per URL: correctness only.
+bench-smoke: messages
+	$(BIN)/python -m bench.run --smoke
 
 test: messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,1 @@
+"""`make bench`: throughput and latency of the public pages under gunicorn (bench/run.py)."""
