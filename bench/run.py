@@ -3,7 +3,9 @@
     python -m bench.run                 # national: DATABASE_URL (default gt_bench on PG)
     python -m bench.run --smoke         # tiny: its own SQLite database, 1 s per URL
 
-For each pass ("cached": Redis and the page cache on; "uncached": PAGE_CACHE=0) it starts
+For each pass ("cached": Redis and the page cache on; "uncached": PAGE_CACHE=0, pages
+rendered on every request with the scorecards from their data cache; "cold": the
+scorecard cache off too, SCORECARD_CACHE=0) it starts
 gunicorn (sync workers, as `make serve`), counts each URL's queries in-process against the
 same database (bench/probe.py), checks each URL answers 200, then loads each URL in turn
 at N connections for S seconds (wrk, or bench/load.py's Python generator without it) and
@@ -482,8 +484,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=int(env.get("BENCH_WORKERS", 2)))
     parser.add_argument(
         "--passes",
-        default=env.get("BENCH_PASSES", "cached,uncached"),
-        help="comma-separated: cached, uncached",
+        default=env.get("BENCH_PASSES", "cached,uncached,cold"),
+        help="comma-separated: cached, uncached (page cache off), cold (scorecard cache off too)",
     )
     parser.add_argument(
         "--no-export", action="store_true", help="skip the streamed export's memory check"
@@ -500,7 +502,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.smoke:
         args.seconds = min(args.seconds, 1.0)
     args.passes = [p.strip() for p in args.passes.split(",") if p.strip()]
-    unknown = set(args.passes) - {"cached", "uncached"}
+    unknown = set(args.passes) - {"cached", "uncached", "cold"}
     if unknown:
         parser.error(f"unknown pass: {', '.join(sorted(unknown))}")
     args.tool = load.available_tool(args.loadgen)
@@ -542,7 +544,14 @@ def main(argv: list[str]) -> int:
                 "PAGE_CACHE": "1",
                 **({"REDIS_URL": redis_url} if redis_url else {}),
             },
-            "uncached": {**base, "PAGE_CACHE": "0"},
+            # Every page rendered; the scorecards from the data cache (SCORECARD_CACHE).
+            "uncached": {
+                **base,
+                "PAGE_CACHE": "0",
+                **({"REDIS_URL": redis_url} if redis_url else {}),
+            },
+            # Nothing cached: every roll-up computed on every request.
+            "cold": {**base, "PAGE_CACHE": "0", "SCORECARD_CACHE": "0"},
         }
         rows: list[dict] = []
         for name in args.passes:

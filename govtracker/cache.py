@@ -21,8 +21,8 @@ serves what the old code rendered).
 
 `PageCacheMiddleware` serves anonymous GET and HEAD requests from the cache: one cache
 round trip, no database query, no template; a matching If-None-Match gets 304 after
-reading the version alone. Settings: PAGE_CACHE (environment PAGE_CACHE=0 turns every
-part of this off), PAGE_CACHE_TIMEOUT, PAGE_CACHE_MAX_BYTES, PAGE_CACHE_VERSION_FILE.
+reading the version alone. Settings: PAGE_CACHE (environment PAGE_CACHE=0 turns the
+pages' and API's cache off), SCORECARD_CACHE (SCORECARD_CACHE=0 the scorecards'), PAGE_CACHE_TIMEOUT, PAGE_CACHE_MAX_BYTES, PAGE_CACHE_VERSION_FILE.
 """
 
 import functools
@@ -214,7 +214,7 @@ def install() -> None:
 def cached_data(key: str, compute: Callable[[], object]):
     """`compute()`, kept in the cache until the data version moves on (or a day passes).
     The value must be picklable and must not depend on who asks."""
-    if not settings.PAGE_CACHE or has_uncommitted_writes():
+    if not settings.SCORECARD_CACHE or has_uncommitted_writes():
         return compute()
     full_key = f"data:{_context()}:{key}"
     try:

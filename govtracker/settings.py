@@ -132,10 +132,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Public pages, API reads and scorecards are cached for anonymous visitors and made stale
-# by every committed write (govtracker/cache.py; README, "Caching"). PAGE_CACHE=0 turns
-# all of it off, e.g. to measure uncached throughput.
+# Public pages and API reads are cached for anonymous visitors and made stale by every
+# committed write (govtracker/cache.py; README, "Caching"). PAGE_CACHE=0 turns that off,
+# e.g. to measure what rendering a page costs.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The public scorecards (national, per jurisdiction, per deadline year: roll-ups over every
+# milestone) are kept as values under the same data version, for pages rendered with or
+# without the page cache. SCORECARD_CACHE=0 computes them on every request.
+SCORECARD_CACHE = env_bool("SCORECARD_CACHE", True)
 # The data version keeps entries correct; the timeout only bounds what the cache holds.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(24 * 60 * 60)))
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(5 * 1024 * 1024)))

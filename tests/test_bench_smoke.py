@@ -45,8 +45,8 @@ def test_bench_smoke_mode_measures_every_url(tmp_path):
     data = json.loads(report.read_text())
     assert data["problems"] == []
     rows = data["rows"]
-    assert [row["name"] for row in rows] == PAGES * 2
-    assert [row["pass"] for row in rows] == ["cached"] * 10 + ["uncached"] * 10
+    assert [row["name"] for row in rows] == PAGES * 3
+    assert [row["pass"] for row in rows] == ["cached"] * 10 + ["uncached"] * 10 + ["cold"] * 10
     for row in rows:
         assert row["status"] == [200], row
         assert row["requests"] > 0 and row["errors"] == 0 and row["non_2xx"] == 0, row

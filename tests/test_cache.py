@@ -538,3 +538,21 @@ def test_rows_loaded_around_djangos_cursor_show_at_once():
     columns = ("id", "code", "level", "parent_id", "name_zh_hant", "name_zh_hans", "name_en")
     bulk_load.Loader(progress=False).load(Jurisdiction, columns, [row])
     assert "990001" in text(get(listing)[0])
+
+
+@committed
+def test_scorecards_stay_cached_when_only_the_page_cache_is_off(plan, settings):
+    """PAGE_CACHE=0 renders every page, and the roll-ups still come from the data cache
+    until a write; SCORECARD_CACHE=0 computes them every time."""
+    settings.PAGE_CACHE = False
+    url = "/en/deadlines/2022/"
+    get(url)
+    _, rendered_with_cached_scorecard = get(url)
+    settings.SCORECARD_CACHE = False
+    _, rendered_and_computed = get(url)
+    assert rendered_with_cached_scorecard == rendered_and_computed - 1
+    settings.SCORECARD_CACHE = True
+    make_update(milestone=plan.milestones.get(), as_of=datetime.date(2022, 12, 31), delivered=True)
+    response, queries = get(url)
+    assert queries == rendered_and_computed
+    assert get(url)[1] == rendered_with_cached_scorecard

@@ -132,7 +132,7 @@ FIELDS = ("status", "progress", "latest_update_on", "achieved_on", "expected_pro
 PLAN_FIELDS = ("progress", "n_milestones", "n_unreported", "n_achieved", "n_behind", "n_missed")
 
 
-@override_settings(PAGE_CACHE=False)  # the roll-ups computed, never read from the cache
+@override_settings(PAGE_CACHE=False, SCORECARD_CACHE=False)  # roll-ups computed, not cached
 def answers():
     milestones = {
         m.pk: tuple(getattr(m, f) for f in FIELDS) for m in Milestone.objects.with_status()
