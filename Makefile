@@ -46,11 +46,16 @@ run: messages data
 # Production run: DEBUG off, static files collected (whitenoise serves them), migrations
 # applied, gunicorn. Needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL in the
 # environment (README, "Deployment").
+# Threaded workers: a sync worker busy with one request longer than --timeout is killed,
+# which would cut a long CSV export (all milestones of the country) in the middle; a
+# threaded worker's main thread keeps reporting alive while its threads stream.
 WORKERS ?= 2
+THREADS ?= 4
 serve: messages
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=0 exec $(BIN)/gunicorn govtracker.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--worker-class gthread --threads $(THREADS) \
 		--access-logfile - --timeout 30 --graceful-timeout 20
 
 # Throughput and latency under gunicorn with production settings (README, "Performance").
