@@ -125,7 +125,8 @@ def test_an_update_without_a_source_or_with_an_unknown_one_is_refused(data):
     )
     errors = {row.number: row.error_dict for row in result.invalid_rows}
     assert "sources" in errors[1] and "sources" in errors[2]
-    assert "No source with id 99999." in errors[2]["sources"]
+    # In the default language, zh-hant: "No source with id 99999."
+    assert "沒有ID為99999的來源。" in errors[2]["sources"]
     assert ProgressUpdate.objects.count() == count
 
 
