@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from govtracker.cache import cached_data
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
 from plans import source_data, tilemap
 from plans.filters import YEARS, PlanFilter
@@ -174,22 +175,32 @@ class HomeView(TemplateView):
         grouped query (top-level milestones, due once the deadline has passed, as
         `plans.scorecards` counts them)."""
         as_of = today()
-        rows = (
-            milestones.top_level()
-            .filter(deadline__lt=as_of)
-            .order_by()
-            .values("plan__jurisdiction__code", "plan__jurisdiction__parent__code", "status")
-            .annotate(n=Count("pk"))
-        )
-        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for row in rows:
-            for code in (row["plan__jurisdiction__code"], row["plan__jurisdiction__parent__code"]):
-                if code in tilemap.LAYOUT:
-                    counts[code][0] += row["n"]
-                    if row["status"] in DELIVERED:
-                        counts[code][1] += row["n"]
+
+        def count() -> dict[str, tuple[int, int]]:
+            rows = (
+                milestones.top_level()
+                .filter(deadline__lt=as_of)
+                .order_by()
+                .values("plan__jurisdiction__code", "plan__jurisdiction__parent__code", "status")
+                .annotate(n=Count("pk"))
+            )
+            counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            for row in rows:
+                for code in (
+                    row["plan__jurisdiction__code"],
+                    row["plan__jurisdiction__parent__code"],
+                ):
+                    if code in tilemap.LAYOUT:
+                        counts[code][0] += row["n"]
+                        if row["status"] in DELIVERED:
+                            counts[code][1] += row["n"]
+            return {code: tuple(pair) for code, pair in counts.items()}
+
+        # A roll-up over every milestone (a second at national scale), the same for every
+        # visitor until the data changes: kept with the scorecards (SCORECARD_CACHE).
+        counts = cached_data(f"scorecard:tiles:{as_of.isoformat()}", count)
         units = Jurisdiction.objects.provincial().order_by("code")
-        return tilemap.tiles(units, {code: tuple(pair) for code, pair in counts.items()})
+        return tilemap.tiles(units, counts)
 
 
 class PlanListView(BadQueryMixin, ListView):

@@ -556,3 +556,15 @@ def test_scorecards_stay_cached_when_only_the_page_cache_is_off(plan, settings):
     response, queries = get(url)
     assert queries == rendered_and_computed
     assert get(url)[1] == rendered_with_cached_scorecard
+
+
+@committed
+def test_home_map_counts_are_kept_with_the_scorecards(plan, settings):
+    """The home page's map is a roll-up over every milestone: reused until a write, as
+    the national scorecard is."""
+    settings.PAGE_CACHE = False
+    _, computed = get("/en/")
+    _, reused = get("/en/")
+    assert reused == computed - 2  # the national scorecard and the map's counts
+    make_update(milestone=plan.milestones.get(), as_of=datetime.date(2022, 12, 31), delivered=True)
+    assert get("/en/")[1] == computed
