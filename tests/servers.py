@@ -22,6 +22,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bench.run import manage as bench_manage
+
 ROOT = Path(__file__).resolve().parent.parent
 PORTS = range(55400, 55500)
 
@@ -167,17 +169,8 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 180) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+    """`manage.py` in a process of its own with `env`, as the benchmark runs it."""
+    return bench_manage(env, *args, timeout=timeout)
 
 
 class ProductionServer:
