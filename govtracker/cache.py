@@ -241,7 +241,15 @@ def release() -> str:
     another deployment never match."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder in ("govtracker", "plans", "metrics", "templates", "locale", "static"):
+    for folder in (
+        "govtracker",
+        "plans",
+        "metrics",
+        "templates",
+        "locale",
+        "locale_vendor",
+        "static",
+    ):
         for path in sorted((base / folder).rglob("*")):
             if path.is_file() and path.suffix in {".py", ".html", ".mo", ".css", ".js", ".svg"}:
                 digest.update(str(path.relative_to(base)).encode())
