@@ -18,12 +18,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plans.models import Milestone, Plan, ProgressUpdate
+from plans.models import Milestone, Plan
 from plans.progress import weighted_progress
 from tests.factories import make_plan, make_source
+from tests.tracker_data import d, save_milestone
 
 TODAY = datetime.date(2026, 11, 29)
-EPOCH = datetime.date(2020, 1, 1)
 
 days = st.integers(min_value=0, max_value=3000)
 decimals = st.decimals(min_value=-1000, max_value=1000, places=4, allow_nan=False)
@@ -56,35 +56,6 @@ milestone_st = st.fixed_dictionaries(
 plan_st = st.lists(
     st.tuples(milestone_st, st.lists(milestone_st, max_size=3)), min_size=1, max_size=4
 )
-
-
-def d(n: int) -> datetime.date:
-    return EPOCH + datetime.timedelta(days=n)
-
-
-def save_milestone(plan, data, source, parent=None) -> Milestone:
-    m = Milestone.objects.create(
-        plan=plan,
-        parent=parent,
-        statement="虛構目標",
-        start_date=d(data["start"]),
-        deadline=d(data["start"] + data["length"]),
-        kind="quantitative" if data["quantitative"] else "qualitative",
-        baseline_value=data["baseline"] if data["quantitative"] else None,
-        target_value=data["target"] if data["quantitative"] else None,
-        weight=data["weight"],
-    )
-    for u in data["updates"]:
-        update = ProgressUpdate.objects.create(
-            milestone=m,
-            as_of=d(u["as_of"]),
-            percent_complete=u["percent"],
-            value=u["value"],
-            delivered=u["delivered"],
-            published_on=None if u["published"] is None else d(u["published"]),
-        )
-        update.sources.add(source)
-    return m
 
 
 @pytest.mark.django_db

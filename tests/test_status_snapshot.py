@@ -39,9 +39,9 @@ from tests.factories import (
     make_update,
     make_user,
 )
+from tests.tracker_data import save_milestone, save_update
 
 TODAY = datetime.date(2026, 11, 29)
-EPOCH = datetime.date(2020, 1, 1)
 NOON = datetime.datetime(2026, 11, 29, 4, tzinfo=datetime.UTC)  # 12:00 in Asia/Shanghai
 
 pytestmark = pytest.mark.django_db
@@ -86,39 +86,6 @@ op_st = st.one_of(
     st.tuples(st.just("delete_milestone"), index),
     st.tuples(st.just("day_change"), st.integers(-3, 3)),
 )
-
-
-def d(n: int) -> datetime.date:
-    return EPOCH + datetime.timedelta(days=n)
-
-
-def save_update(milestone, u, source, update=None) -> ProgressUpdate:
-    update = update or ProgressUpdate(milestone=milestone)
-    update.as_of = d(u["as_of"])
-    update.percent_complete = u["percent"]
-    update.value = u["value"]
-    update.delivered = u["delivered"]
-    update.published_on = None if u["published"] is None else d(u["published"])
-    update.save()
-    update.sources.add(source)
-    return update
-
-
-def save_milestone(plan, data, source, parent=None) -> Milestone:
-    m = Milestone.objects.create(
-        plan=plan,
-        parent=parent,
-        statement="虛構目標",
-        start_date=d(data["start"]),
-        deadline=d(data["start"] + data["length"]),
-        kind="quantitative" if data["quantitative"] else "qualitative",
-        baseline_value=data["baseline"] if data["quantitative"] else None,
-        target_value=data["target"] if data["quantitative"] else None,
-        weight=data["weight"],
-    )
-    for u in data["updates"]:
-        save_update(m, u, source)
-    return m
 
 
 @contextmanager
