@@ -32,12 +32,15 @@ from rest_framework import filters, pagination, renderers, serializers, throttli
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.settings import api_settings
 
+from govtracker.pagination import DataVersionedPaginator
+
 # --- Pagination and ordering ---------------------------------------------------------
 
 
 class Pagination(pagination.PageNumberPagination):
     """Numbered pages of 50 rows; a client may ask for up to API_MAX_PAGE_SIZE."""
 
+    django_paginator_class = DataVersionedPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from govtracker.pagination import DataVersionedPaginator
 from metrics import charts
 from metrics.models import Indicator, IndicatorTarget, Observation
 from plans.models import Jurisdiction
@@ -20,6 +21,7 @@ class IndicatorListView(ListView):
     template_name = "metrics/indicator_list.html"
     context_object_name = "indicators"
     paginate_by = 50
+    paginator_class = DataVersionedPaginator
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "csv":
@@ -67,6 +69,7 @@ class IndicatorDetailView(BadQueryMixin, ListView):
     template_name = "metrics/indicator_detail.html"
     context_object_name = "observations"
     paginate_by = PAGE_SIZE * 2
+    paginator_class = DataVersionedPaginator
 
     def get(self, request, *args, **kwargs):
         self.indicator = get_object_or_404(

@@ -124,10 +124,7 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(Q(jurisdiction__code=value) | Q(jurisdiction__parent__code=value))
 
     def filter_status(self, queryset, name, value):
-        in_status = Milestone.objects.with_status(self.as_of).filter(
-            plan=OuterRef("pk"), status=value
-        )
-        return queryset.filter(Exists(in_status))
+        return queryset.with_milestone_in_status(value, self.as_of)
 
     def filter_deadline_year(self, queryset, name, value):
         due = Milestone.objects.filter(plan=OuterRef("pk"), deadline__year=int(value))

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     FloatField,
     OuterRef,
@@ -222,11 +223,48 @@ class PlanQuerySet(models.QuerySet):
         has reported), `n_milestones`, `n_unreported` (top-level milestones with no update
         yet) and one count per status (`n_achieved`, `n_behind`, ...).
 
-        Each figure is a correlated subquery over the plan's own milestones: one query
-        for any number of plans, each plan costing an index range on milestone.plan_id.
+        The default question (today, published updates) reads the plan's row of the
+        maintained snapshot (`PlanSnapshot`) when it is valid for today; otherwise
+        `live_progress` computes the figures.
         """
+        as_of = as_of or today()
+        from plans import snapshot  # plans.snapshot builds its SQL from this module
+
+        if include_unpublished or not snapshot.is_fresh(as_of, using=self.db):
+            return self.live_progress(as_of, include_unpublished=include_unpublished)
+        # A plan without a row has no milestone (rows are written with the milestones').
+        columns = {
+            name: Coalesce(F(f"snapshot__{name}"), Value(0))
+            for name in ("n_milestones", "n_unreported", *(f"n_{s}" for s in Status.values))
+        }
+        return self.annotate(progress=F("snapshot__progress"), **columns)
+
+    def with_milestone_in_status(self, status: str, as_of: datetime.date) -> "PlanQuerySet":
+        """Plans with at least one milestone (sub-milestones included) in `status` as of
+        `as_of`: a column of the snapshot when it answers, else an EXISTS over the live
+        statuses."""
+        from plans import snapshot
+
+        if snapshot.is_fresh(as_of, using=self.db):
+            return self.filter(**{f"snapshot__has_{status}": True})
+        in_status = Milestone.objects.with_status(as_of).filter(plan=OuterRef("pk"), status=status)
+        return self.filter(Exists(in_status))
+
+    def live_progress(
+        self,
+        as_of: datetime.date,
+        *,
+        include_unpublished: bool = False,
+        from_snapshot: bool = False,
+    ) -> "PlanQuerySet":
+        """`with_progress` computed from the milestones: each figure a correlated
+        subquery over the plan's own milestones (one query for any number of plans, each
+        plan costing an index range on milestone.plan_id). `from_snapshot`: the
+        milestones' figures from their snapshot rows, as plans/snapshot.py writes plans'."""
         top = (
-            Milestone.objects.with_status(as_of, include_unpublished=include_unpublished)
+            Milestone.objects.with_status(
+                as_of, include_unpublished=include_unpublished, from_snapshot=from_snapshot
+            )
             .filter(plan=OuterRef("pk"), parent__isnull=True)
             .order_by()
             .values("plan")
@@ -362,6 +400,7 @@ class MilestoneQuerySet(models.QuerySet):
         *,
         include_unpublished: bool = False,
         tolerance: float | None = None,
+        from_snapshot: bool = False,
     ) -> "MilestoneQuerySet":
         """The SQL twin of `plans.progress.assess`: annotate each milestone, as of a date
         (default today), with `progress` (float in [0, 1], None when nothing is reported),
@@ -382,6 +421,8 @@ class MilestoneQuerySet(models.QuerySet):
         maintained snapshot of each milestone's figures (`MilestoneSnapshot`, README
         "Status snapshot") when it is valid for today, at one extra small query to check
         that; any other date, drafts, or a stale snapshot are computed live.
+        `from_snapshot` reads the snapshot whatever its date (plans/snapshot.py, which
+        rolls plans up from it as of its own date).
         """
         as_of = as_of or today()
         tol = tracker.default_tolerance() if tolerance is None else float(tolerance)
@@ -392,7 +433,7 @@ class MilestoneQuerySet(models.QuerySet):
         # Local import: plans.snapshot builds its SQL from this module's querysets.
         from plans import snapshot
 
-        if not include_unpublished and snapshot.is_fresh(as_of, using=self.db):
+        if from_snapshot or (not include_unpublished and snapshot.is_fresh(as_of, using=self.db)):
             # Today's figures from published updates are columns of the maintained
             # snapshot (plans/snapshot.py): no correlated subquery, same results.
             figures = {t: F(f"snapshot__{column}") for t, column in _SNAPSHOT_COLUMNS.items()}
@@ -582,6 +623,7 @@ class Milestone(VersionedModel):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         _remember_loaded(instance, field_names, "_loaded_parent_id", "parent_id")
+        _remember_loaded(instance, field_names, "_loaded_plan_id", "plan_id")
         return instance
 
     def save(self, *args, **kwargs):
@@ -902,6 +944,54 @@ class MilestoneSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone_id} @ {self.computed_for}"
+
+
+class PlanSnapshot(models.Model):
+    """A plan's roll-up as of the snapshot's date, from published updates only: what
+    `Plan.objects.with_progress` computes from its milestones' snapshot rows, plus, per
+    status, whether any of its milestones (sub-milestones included) is in it (the plans
+    list's status filter). Derived data kept beside `MilestoneSnapshot`, in the same
+    transactions (plans/snapshot.py), so that a list of plans reads columns instead of
+    eleven correlated subqueries per plan.
+
+    Unlike a milestone's figures, the counts per status depend on the date (expected
+    progress moves every day), so the daily refresh recomputes every plan's row.
+    """
+
+    plan = models.OneToOneField(
+        Plan,
+        verbose_name="plan",
+        primary_key=True,
+        related_name="snapshot",
+        # As MilestoneSnapshot: maintained by plans/snapshot.py, no database constraint.
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+    )
+    progress = models.FloatField("progress", null=True)
+    n_milestones = models.IntegerField("top-level milestones", default=0)
+    n_unreported = models.IntegerField("top-level milestones never reported", default=0)
+    computed_for = models.DateField("computed for")
+
+    derived_data = True
+
+    class Meta:
+        verbose_name = "plan snapshot"
+        verbose_name_plural = "plan snapshots"
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} @ {self.computed_for}"
+
+
+# One count of top-level milestones and one "any milestone" flag per status, the
+# columns `with_progress` and the status filter read (n_achieved, has_achieved, ...).
+for _status in Status.values:
+    PlanSnapshot.add_to_class(
+        f"n_{_status}", models.IntegerField(f"top-level milestones {_status}", default=0)
+    )
+    PlanSnapshot.add_to_class(
+        f"has_{_status}", models.BooleanField(f"any milestone {_status}", default=False)
+    )
+del _status
 
 
 class SnapshotState(models.Model):

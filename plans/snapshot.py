@@ -35,13 +35,29 @@ from dataclasses import dataclass
 
 from django.core.signals import request_finished, request_started
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from plans.models import Milestone, MilestoneSnapshot, ProgressUpdate, SnapshotState, today
+from plans.models import (
+    Milestone,
+    MilestoneSnapshot,
+    Plan,
+    PlanSnapshot,
+    ProgressUpdate,
+    SnapshotState,
+    today,
+)
+from plans.progress import Status
 
 STATE_PK = 1
 FIGURES = ("progress", "latest_update_on", "achieved_on")
+PLAN_FIGURES = (
+    "progress",
+    "n_milestones",
+    "n_unreported",
+    *(f"n_{status}" for status in Status.values),
+    *(f"has_{status}" for status in Status.values),
+)
 
 
 def _alias(using: str | None) -> str:
@@ -126,29 +142,53 @@ def _upsert(milestones, as_of: datetime.date, using: str) -> int:
     """Write the figures of `milestones` as of `as_of` (updates published by then) into
     the snapshot: one INSERT ... SELECT from the live annotation; rows whose figures did
     not change are left alone. Returns the number of rows written."""
-    connection = connections[using]
-    qn = connection.ops.quote_name
     figures = (
         milestones.using(using)
         .order_by()
         .with_figures(as_of, published_by=as_of)
         .values_list("pk", *FIGURES)
     )
+    return _insert_select(MilestoneSnapshot, "milestone_id", FIGURES, figures, as_of, using)
+
+
+def _upsert_plans(plans, as_of: datetime.date, using: str) -> int:
+    """Roll `plans` up from their milestones' snapshot rows as of `as_of` (which must
+    already be written) into their plan rows: `Plan.objects.live_progress` reading the
+    snapshot, plus an EXISTS per status over all their milestones."""
+    milestones = Milestone.objects.with_status(as_of, from_snapshot=True).filter(
+        plan=OuterRef("pk")
+    )
+    flags = {f"has_{s}": Exists(milestones.filter(status=s)) for s in Status.values}
+    figures = (
+        plans.using(using)
+        .order_by()
+        .live_progress(as_of, from_snapshot=True)
+        .annotate(**flags)
+        .values_list("pk", *PLAN_FIGURES)
+    )
+    return _insert_select(PlanSnapshot, "plan_id", PLAN_FIGURES, figures, as_of, using)
+
+
+def _insert_select(model, key: str, names, figures, as_of: datetime.date, using: str) -> int:
+    """INSERT INTO model's table SELECT figures ON CONFLICT (key) DO UPDATE, leaving rows
+    whose figures are unchanged alone."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
     select_sql, select_params = figures.query.get_compiler(using=using).as_sql()
-    table = qn(MilestoneSnapshot._meta.db_table)
-    columns = ", ".join(qn(c) for c in ("milestone_id", *FIGURES, "computed_for"))
+    table = qn(model._meta.db_table)
+    columns = ", ".join(qn(c) for c in (key, *names, "computed_for"))
     differs = " OR ".join(
         f"{table}.{qn(c)} {'IS NOT' if connection.vendor == 'sqlite' else 'IS DISTINCT FROM'}"
         f" excluded.{qn(c)}"
-        for c in FIGURES
+        for c in names
     )
-    assignments = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in (*FIGURES, "computed_for"))
+    assignments = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in (*names, "computed_for"))
     day = "%s" if connection.vendor == "sqlite" else "CAST(%s AS date)"
     # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
     sql = (
         f"INSERT INTO {table} ({columns})"
         f" SELECT f.*, {day} FROM ({select_sql}) f WHERE true"
-        f" ON CONFLICT ({qn('milestone_id')}) DO UPDATE SET {assignments} WHERE {differs}"
+        f" ON CONFLICT ({qn(key)}) DO UPDATE SET {assignments} WHERE {differs}"
     )
     params = (connection.ops.adapt_datefield_value(as_of), *select_params)
     with connection.cursor() as cursor:
@@ -156,13 +196,17 @@ def _upsert(milestones, as_of: datetime.date, using: str) -> int:
         return cursor.rowcount
 
 
-def refresh_milestones(ids: Iterable[int | None], using: str | None = None) -> None:
-    """Recompute the snapshot rows of milestones `ids` and of their parents after a write,
-    in the writer's transaction, as of the snapshot's date (nothing while it was never
-    built). Rows of milestones that no longer exist are removed. Pass the old and the
-    new parent or milestone of a row that moved."""
+def refresh_milestones(
+    ids: Iterable[int | None], using: str | None = None, *, plans: Iterable[int | None] = ()
+) -> None:
+    """Recompute the snapshot rows of milestones `ids`, of their parents and of their
+    plans after a write, in the writer's transaction, as of the snapshot's date (nothing
+    while it was never built). Rows of milestones that no longer exist are removed. Pass
+    the old and the new parent or milestone of a row that moved, and in `plans` the
+    plans of milestones deleted or moved away."""
     ids = {pk for pk in ids if pk is not None}
-    if not ids:
+    plans = {pk for pk in plans if pk is not None}
+    if not ids and not plans:
         return
     using = _alias(using)
     with transaction.atomic(using=using, savepoint=False):
@@ -177,18 +221,21 @@ def refresh_milestones(ids: Iterable[int | None], using: str | None = None) -> N
         )
         # Lock them in id order: a concurrent writer touching the same parent waits,
         # then recomputes it seeing this transaction's update.
-        present = list(
+        present = dict(
             Milestone.objects.using(using)
             .filter(pk__in=ids | set(parents))
             .order_by("pk")
             .select_for_update(no_key=True)
-            .values_list("pk", flat=True)
+            .values_list("pk", "plan_id")
         )
         if present:
             _upsert(Milestone.objects.filter(pk__in=present), day, using)
         gone = ids - set(present)
         if gone:
             MilestoneSnapshot.objects.using(using).filter(pk__in=gone).delete()
+        plans |= set(present.values())
+        if plans:
+            _upsert_plans(Plan.objects.filter(pk__in=plans), day, using)
 
 
 @dataclass(frozen=True)
@@ -212,17 +259,18 @@ def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
         exists, previous = _lock_state(using, exclusive=True)
         day = today()
         if full or previous is None:
-            MilestoneSnapshot.objects.using(using).exclude(
-                pk__in=Milestone.objects.using(using).values("pk")
-            ).delete()
+            # Rows of milestones and plans that no longer exist. NOT EXISTS, an anti-join:
+            # PostgreSQL runs NOT IN (subquery) as a subplan per row once the subquery
+            # outgrows work_mem (minutes over a million milestones).
+            for model, of in ((MilestoneSnapshot, Milestone), (PlanSnapshot, Plan)):
+                model.objects.using(using).exclude(
+                    Exists(of.objects.using(using).filter(pk=OuterRef("pk")))
+                ).delete()
             written = _upsert(Milestone.objects.all(), day, using)
+            _analyze(using, MilestoneSnapshot)
+            written += _upsert_plans(Plan.objects.all(), day, using)
+            _analyze(using, PlanSnapshot)
             _set_state(using, exists, day)
-            connection = connections[using]
-            if connection.vendor == "postgresql":
-                # The planner's row counts of a freshly filled table, for the roll-ups' joins.
-                with connection.cursor() as cursor:
-                    table = connection.ops.quote_name(MilestoneSnapshot._meta.db_table)
-                    cursor.execute(f"ANALYZE {table}")
             return Refreshed(True, previous, day, written)
         written = 0
         if previous != day:
@@ -241,8 +289,18 @@ def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
             written = _upsert(Milestone.objects.filter(pk__in=touched), day, using)
             parents = Milestone.objects.filter(pk__in=touched).values("parent_id")
             written += _upsert(Milestone.objects.filter(pk__in=parents), day, using)
+            # Every plan: its counts per status move with the date (expected progress).
+            written += _upsert_plans(Plan.objects.all(), day, using)
             _set_state(using, exists, day)
         return Refreshed(False, previous, day, written)
+
+
+def _analyze(using: str, model) -> None:
+    """The planner's row counts of a freshly filled table, for the roll-ups' joins."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 # --- Signals: the broad net for writes through the ORM -----------------------------------
@@ -285,6 +343,7 @@ def _update_deleted(sender, instance, using=None, **kwargs):
 def _before_milestone_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         instance._snapshot_before = _loaded(instance, "_loaded_parent_id", "parent_id")
+        instance._snapshot_plan_before = _loaded(instance, "_loaded_plan_id", "plan_id")
 
 
 def _milestone_saved(sender, instance, raw=False, using=None, **kwargs):
@@ -293,13 +352,20 @@ def _milestone_saved(sender, instance, raw=False, using=None, **kwargs):
     refresh_milestones(
         {instance.pk, instance.parent_id, getattr(instance, "_snapshot_before", None)},
         using=using,
+        plans={getattr(instance, "_snapshot_plan_before", None)},
     )
     instance._loaded_parent_id = instance.parent_id
+    instance._loaded_plan_id = instance.plan_id
 
 
 def _milestone_deleted(sender, instance, using=None, **kwargs):
-    # Its own row goes (it is no longer present); its parent is recomputed without it.
-    refresh_milestones({instance.pk, instance.parent_id}, using=using)
+    # Its own row goes (it is no longer present); its parent and plan are recomputed
+    # without it.
+    refresh_milestones({instance.pk, instance.parent_id}, using=using, plans={instance.plan_id})
+
+
+def _plan_deleted(sender, instance, using=None, **kwargs):
+    PlanSnapshot.objects.using(using or _alias(None)).filter(pk=instance.pk).delete()
 
 
 def connect() -> None:
@@ -311,5 +377,6 @@ def connect() -> None:
         (pre_save, _before_milestone_saved, Milestone),
         (post_save, _milestone_saved, Milestone),
         (post_delete, _milestone_deleted, Milestone),
+        (post_delete, _plan_deleted, Plan),
     ):
         signal.connect(receiver, sender=sender, dispatch_uid=f"snapshot_{receiver.__name__}")

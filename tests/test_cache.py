@@ -427,7 +427,8 @@ def test_scorecards_are_cached_for_pages_that_share_them(plan):
     _, with_scorecard_cached = get("/en/deadlines/2022/?status=missed")
     page_cache.bump_data_version()
     _, after_bump = get("/en/deadlines/2022/?status=missed")
-    assert with_scorecard_cached == after_bump - 1
+    # The scorecard and the list of years are shared; the filtered count is its own.
+    assert with_scorecard_cached == after_bump - 2
 
 
 def test_writes_to_other_tables_do_not_bump_the_version(db):
@@ -550,7 +551,8 @@ def test_scorecards_stay_cached_when_only_the_page_cache_is_off(plan, settings):
     _, rendered_with_cached_scorecard = get(url)
     settings.SCORECARD_CACHE = False
     _, rendered_and_computed = get(url)
-    assert rendered_with_cached_scorecard == rendered_and_computed - 1
+    # The year's scorecard, its milestones' count for the pages and the list of years.
+    assert rendered_with_cached_scorecard == rendered_and_computed - 3
     settings.SCORECARD_CACHE = True
     make_update(milestone=plan.milestones.get(), as_of=datetime.date(2022, 12, 31), delivered=True)
     response, queries = get(url)
@@ -568,3 +570,43 @@ def test_home_map_counts_are_kept_with_the_scorecards(plan, settings):
     assert reused == computed - 2  # the national scorecard and the map's counts
     make_update(milestone=plan.milestones.get(), as_of=datetime.date(2022, 12, 31), delivered=True)
     assert get("/en/")[1] == computed
+
+
+@committed
+@pytest.mark.parametrize(
+    "url, count_of",
+    [
+        ("/api/v1/plans/", lambda body: body["count"]),
+        ("/api/v1/updates/", lambda body: body["count"]),
+        ("/en/plans/", None),
+    ],
+)
+def test_a_lists_row_count_is_kept_until_a_write(plan, settings, url, count_of):
+    """A numbered list's total (a COUNT over everything its filters select: seconds over
+    millions of rows) is reused while the page itself is rendered every time, and is
+    right again as soon as a write commits."""
+    settings.PAGE_CACHE = False
+    _, computed = get(url)
+    response, reused = get(url)
+    assert reused == computed - 1
+    if count_of:
+        assert count_of(response.json()) == 1
+    make_update(milestone=make_milestone(plan=make_plan(slug="fictional-second-plan")))
+    response, queries = get(url)
+    assert queries == computed
+    if count_of:
+        assert count_of(response.json()) == 2
+    else:
+        assert "fictional-second-plan" in text(response)
+    settings.SCORECARD_CACHE = False
+    assert get(url)[1] == computed
+
+
+def test_an_empty_list_is_counted_without_sql(db):
+    """`.none()` has no SQL to name its count by: it counts 0 without a key or a query."""
+    from govtracker.pagination import DataVersionedPaginator, count_key
+
+    assert count_key(Plan.objects.none()) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert DataVersionedPaginator(Plan.objects.none().order_by("pk"), 25).count == 0
+    assert len(queries) == 0

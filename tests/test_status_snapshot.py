@@ -28,7 +28,8 @@ from import_export.formats.base_formats import CSV
 from rest_framework.test import APIClient
 
 from plans import scorecards, services, snapshot
-from plans.models import Milestone, MilestoneSnapshot, Plan, ProgressUpdate
+from plans.models import Milestone, MilestoneSnapshot, Plan, PlanSnapshot, ProgressUpdate
+from plans.progress import Status
 from plans.resources import ProgressUpdateResource
 from tests.factories import (
     make_editor,
@@ -96,7 +97,7 @@ def live():
 
 
 FIELDS = ("status", "progress", "latest_update_on", "achieved_on", "expected_progress")
-PLAN_FIELDS = ("progress", "n_milestones", "n_unreported", "n_achieved", "n_behind", "n_missed")
+PLAN_FIELDS = ("progress", "n_milestones", "n_unreported", *(f"n_{s}" for s in Status.values))
 
 
 @override_settings(PAGE_CACHE=False, SCORECARD_CACHE=False)  # roll-ups computed, not cached
@@ -105,13 +106,19 @@ def answers():
         m.pk: tuple(getattr(m, f) for f in FIELDS) for m in Milestone.objects.with_status()
     }
     plans = {p.pk: tuple(getattr(p, f) for f in PLAN_FIELDS) for p in Plan.objects.with_progress()}
+    # The plans list's status filter: any milestone, sub-milestones included.
+    day = snapshot.today()
+    plans_in_status = {
+        status: set(Plan.objects.with_milestone_in_status(status, day).values_list("pk", flat=True))
+        for status in Status.values
+    }
     years = sorted({m.deadline.year for m in Milestone.objects.all()})
     cards = [scorecards.national_scorecard().as_dict()]
     cards += [scorecards.deadline_year_scorecard(year).as_dict() for year in years]
     cards += [
         (pk, card.as_dict()) for pk, card in sorted(scorecards.scorecards_by_jurisdiction().items())
     ]
-    return milestones, plans, cards
+    return milestones, plans, plans_in_status, cards
 
 
 def assert_snapshot_equals_live():
@@ -119,6 +126,7 @@ def assert_snapshot_equals_live():
     with CaptureQueriesContext(connection) as queries:
         from_snapshot = answers()
     assert "plans_milestonesnapshot" in queries.captured_queries[-1]["sql"]
+    assert any("plans_plansnapshot" in q["sql"] for q in queries.captured_queries)
     with live():
         assert from_snapshot == answers()
 
@@ -327,8 +335,12 @@ def test_milestone_changes_and_drafted_milestones_refresh_it(fresh):
     assert not MilestoneSnapshot.objects.filter(pk=first.pk).exists()
     assert row(parent).progress is None and row(parent).latest_update_on is None
     assert_snapshot_equals_live()
+    assert (
+        PlanSnapshot.objects.get(pk=fresh["plan"].pk).n_milestones == 4
+    )  # parent, second, leaf, drafted
     fresh["plan"].delete()
     assert not MilestoneSnapshot.objects.exists()
+    assert not PlanSnapshot.objects.exists()
 
 
 def test_the_day_change_falls_back_to_live_until_the_refresh(fresh, client):
@@ -347,13 +359,13 @@ def test_the_day_change_falls_back_to_live_until_the_refresh(fresh, client):
             expected = answers()
         with CaptureQueriesContext(connection) as queries:
             assert answers() == expected  # stale: computed live, so still right
-        assert not any("plans_milestonesnapshot" in q["sql"] for q in queries.captured_queries)
+        assert not any('snapshot"' in q["sql"] for q in queries.captured_queries)
         response = client.get(f"/en/plans/{fresh['plan'].slug}/")
         assert response.status_code == 200
         result = snapshot.refresh()
         assert (result.full, result.previous) == (False, TODAY)
         assert result.valid_for == TODAY + datetime.timedelta(days=1)
-        assert result.rows_written == 2  # the child and its parent
+        assert result.rows_written == 3  # the child, its parent and their plan
         assert row(child).progress == 0.9
         assert_snapshot_equals_live()
         assert snapshot.refresh().rows_written == 0  # already valid for today
@@ -373,8 +385,10 @@ def test_the_command_refreshes_incrementally_or_in_full(fresh):
     call_command("refresh_status_snapshot", stdout=out)
     assert "valid for 2026-11-29" in out.getvalue() and "incremental" in out.getvalue()
     MilestoneSnapshot.objects.all().delete()
+    PlanSnapshot.objects.all().delete()
     call_command("refresh_status_snapshot", "--full", stdout=out)
     assert MilestoneSnapshot.objects.count() == Milestone.objects.count()
+    assert PlanSnapshot.objects.count() == Plan.objects.count()
     assert_snapshot_equals_live()
 
 

@@ -5,7 +5,9 @@ from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 
 from govtracker.text import localized
 from plans.progress import Status
@@ -102,3 +104,59 @@ def plan_status_rows(plan) -> list[tuple[str, str, int]]:
     leaving out the statuses no milestone has."""
     rows = [(s.value, s.label, getattr(plan, f"n_{s.value}", 0)) for s in Status]
     return [row for row in rows if row[2]]
+
+
+# Badges and progress bars are drawn once per row of every list (a plan's milestones, a
+# deadline year's 50): tags that build their few elements in Python, where an included
+# template would cost a context push and a node walk each time.
+
+
+@register.simple_tag
+def status_badge(status: str, label: str | None = None) -> str:
+    """A status as a coloured badge with its label (translated unless given)."""
+    return format_html(
+        '<span class="badge status-{}"><span class="badge-icon" aria-hidden="true"></span>'
+        "{}</span>",
+        status,
+        status_label(status) if label is None else label,
+    )
+
+
+@register.simple_tag
+def progress_bar(progress, expected=None) -> str:
+    """Reported progress as a bar, with the progress expected by now marked on it (when
+    given), and the same in words."""
+    p, e = pct(progress), pct(expected)
+    reported = _("%(p)s%% reported") % {"p": p} if p is not None else ""
+    expected_text = _("%(e)s%% expected by now") % {"e": e} if e is not None else ""
+    label = reported if p is not None else _("No progress reported")
+    if e is not None:
+        label += f", {expected_text}"
+    fill = (
+        format_html('<div class="progress-fill" style="width: {}%"></div>', p)
+        if p is not None
+        else ""
+    )
+    marker = (
+        format_html(
+            '<div class="progress-expected" style="left: {}%" title="{}"></div>', e, expected_text
+        )
+        if e is not None
+        else ""
+    )
+    legend = (
+        format_html("<strong>{}%</strong> {}", p, _("reported"))
+        if p is not None
+        else _("No progress reported")
+    )
+    if e is not None:
+        legend = format_html("{} · {}", legend, expected_text)
+    return format_html(
+        '<div class="progress{}">\n  <div class="progress-track" role="img" aria-label="{}">'
+        '{}{}</div>\n  <p class="progress-legend">{}</p>\n</div>',
+        " progress-none" if p is None else "",
+        label,
+        fill,
+        marker,
+        legend,
+    )
