@@ -7,7 +7,11 @@ What it holds: per milestone (`MilestoneSnapshot`) the `progress`, `latest_updat
 milestone broken into sub-milestones, from theirs), as of the date in `SnapshotState`
 and counting updates published by that date. The status itself is not stored: it also
 depends on the as-of date (expected progress) and the tolerance, and is the same CASE over
-these columns, computed when read.
+these columns, computed when read. Per plan (`PlanSnapshot`) its roll-up over those
+columns as of the same date: progress, top-level milestones per status, and per status
+whether any milestone is in it. These counts do depend on the date and the tolerance, so
+every refresh to a new day rolls every plan up again, and a changed PROGRESS_TOLERANCE
+needs `refresh_status_snapshot --full`.
 
 How it stays true:
 - one definition of the rules: every row is written by one set-based statement,

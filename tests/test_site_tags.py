@@ -1,0 +1,53 @@
+"""The template tags that draw a status badge and a progress bar once per row, and the
+|iso date filter: what the included templates they replace printed."""
+
+import datetime
+import zoneinfo
+
+from django.template import engines
+from django.utils import translation
+
+from plans.templatetags.site_tags import iso, progress_bar, status_badge
+
+
+def render(source: str, **context) -> str:
+    return engines["django"].from_string("{% load site_tags %}" + source).render(context)
+
+
+def test_a_progress_bar_shows_reported_and_expected_progress():
+    with translation.override("en"):
+        html = progress_bar(0.456, 0.7)
+    assert '<div class="progress">' in html
+    assert 'style="width: 46%"' in html and 'style="left: 70%"' in html
+    assert 'aria-label="46% reported, 70% expected by now"' in html
+    assert "<strong>46%</strong> reported · 70% expected by now" in html
+
+
+def test_nothing_reported_is_not_drawn_as_zero():
+    with translation.override("en"):
+        html = progress_bar(None)
+        zero = progress_bar(0)
+    assert "progress-none" in html and "progress-fill" not in html
+    assert "No progress reported" in html and "expected" not in html
+    assert "progress-none" not in zero and 'style="width: 0%"' in zero
+
+
+def test_the_bar_speaks_the_visitors_language():
+    with translation.override("zh-hant"):
+        html = render("{% progress_bar p e %}", p=None, e=1)
+    assert "尚無進展報告" in html and "100%" in html
+
+
+def test_a_badge_is_labelled_and_escapes_what_it_is_given():
+    with translation.override("en"):
+        assert ">missed</span>" in status_badge("missed")
+        assert 'status-missed"' in render("{% status_badge s %}", s="missed")
+    assert "&lt;b&gt;" in status_badge("missed", "<b>")
+
+
+def test_iso_prints_dates_and_datetimes_in_the_sites_time_zone():
+    assert iso(datetime.date(2022, 12, 31)) == "2022-12-31"
+    # 20:00 UTC on the 31st is already 1 January in Shanghai.
+    utc = datetime.datetime(2022, 12, 31, 20, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert iso(utc) == "2023-01-01"
+    assert iso(None) == "" and render("{{ d|iso }}", d=None) == ""
