@@ -86,6 +86,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "govtracker.urls"
 
 TEMPLATES = [
+    # The public pages: Jinja2 (govtracker/jinja2.py says why), templates under jinja2/.
+    {
+        "BACKEND": "govtracker.jinja2.Backend",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "govtracker.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "csp.context_processors.nonce",
+            ],
+        },
+    },
+    # The admin, forms' widgets and the sitemap.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -280,7 +294,7 @@ MIDDLEWARE += [
     "csp.middleware.CSPMiddleware",
     "govtracker.middleware.PermissionsPolicyMiddleware",
 ]
-TEMPLATES[0]["OPTIONS"]["context_processors"] += ["csp.context_processors.nonce"]
+TEMPLATES[1]["OPTIONS"]["context_processors"] += ["csp.context_processors.nonce"]
 
 # HTTPS: redirect plain HTTP and tell browsers to use HTTPS only (HSTS). /health/ stays
 # reachable over plain HTTP for load balancers that probe the app server directly.
