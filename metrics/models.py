@@ -3,11 +3,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govtracker.numbers import percent_of
+from govtracker.reverse import reverse_one
 from govtracker.text import localized
 from plans.models import Jurisdiction, Source
 
@@ -72,7 +72,7 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("metrics:indicator-detail", args=[self.slug])
+        return reverse_one("metrics:indicator-detail", self.slug)
 
     @property
     def display_name(self) -> str:

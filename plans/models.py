@@ -22,13 +22,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
 from govtracker.locking import VersionedModel
+from govtracker.reverse import reverse_one
 from govtracker.text import localized, script
 from plans import progress as tracker
 from plans.expressions import ChildrenTerm, HasChildren, OwnUpdateTerm
@@ -174,7 +174,7 @@ class Jurisdiction(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:jurisdiction-detail", args=[self.code])
+        return reverse_one("plans:jurisdiction-detail", self.code)
 
     @property
     def name(self) -> str:
@@ -363,7 +363,7 @@ class Plan(VersionedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:plan-detail", args=[self.slug])
+        return reverse_one("plans:plan-detail", self.slug)
 
     @property
     def display_title(self) -> str:
@@ -559,7 +559,7 @@ class Milestone(VersionedModel):
         help_text=_("When work starts; left empty, the plan's issue date."),
     )
     deadline = models.DateField(
-        _("deadline"), db_index=True, help_text=_('A date: "by end-2022" is 2022-12-31.')
+        _("deadline"), help_text=_('A date: "by end-2022" is 2022-12-31.')
     )
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.QUALITATIVE
@@ -614,7 +614,13 @@ class Milestone(VersionedModel):
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="milestone_not_own_parent"),
         ]
-        indexes = [models.Index(fields=["plan", "position"])]
+        indexes = [
+            models.Index(fields=["plan", "position"]),
+            # Deadlines coming and just passed (read forwards and backwards) and the
+            # deadline years: the id breaks ties in the index, not in a sort of every
+            # milestone due on the first day.
+            models.Index(fields=["deadline", "id"], name="milestone_deadline_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.statement[:80]

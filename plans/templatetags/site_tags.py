@@ -2,13 +2,15 @@
 visitor's script."""
 
 import datetime
+import functools
 
 from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -122,18 +124,35 @@ def plan_status_rows(plan) -> list[tuple[str, str, int]]:
 
 
 # Badges and progress bars are drawn once per row of every list (a plan's milestones, a
-# deadline year's 50): tags that build their few elements in Python, where an included
-# template would cost a context push and a node walk each time.
+# deadline year's 50): tags that build their few elements in Python, with their words
+# translated and escaped once per language rather than once per row.
+
+
+@functools.cache
+def _words(language: str) -> dict[str, str]:
+    """The bars' and badges' fixed words in `language` (the active one: the key is only
+    for the cache), escaped for HTML; percentages are filled in per row."""
+    words = {
+        "reported": _("reported"),
+        "p_reported": _("%(p)s%% reported"),
+        "e_expected": _("%(e)s%% expected by now"),
+        "none_reported": _("No progress reported"),
+    }
+    words |= {f"status:{status.value}": str(status.label) for status in Status}
+    return {key: escape(value) for key, value in words.items()}
 
 
 @register.simple_tag
 def status_badge(status: str, label: str | None = None) -> str:
     """A status as a coloured badge with its label (translated unless given)."""
-    return format_html(
-        '<span class="badge status-{}"><span class="badge-icon" aria-hidden="true"></span>'
-        "{}</span>",
-        status,
-        status_label(status) if label is None else label,
+    if label is None:
+        words = _words(get_language())
+        label = words.get(f"status:{status}") or escape(status_label(status))
+    else:
+        label = escape(label)
+    return mark_safe(
+        f'<span class="badge status-{escape(status)}"><span class="badge-icon" '
+        f'aria-hidden="true"></span>{label}</span>'
     )
 
 
@@ -142,36 +161,25 @@ def progress_bar(progress, expected=None) -> str:
     """Reported progress as a bar, with the progress expected by now marked on it (when
     given), and the same in words."""
     p, e = pct(progress), pct(expected)
-    reported = _("%(p)s%% reported") % {"p": p} if p is not None else ""
-    expected_text = _("%(e)s%% expected by now") % {"e": e} if e is not None else ""
-    label = reported if p is not None else _("No progress reported")
+    words = _words(get_language())
+    # Filled from integers only: the escaped words stay escaped.
+    expected_text = words["e_expected"] % {"e": e} if e is not None else ""
+    label = words["p_reported"] % {"p": p} if p is not None else words["none_reported"]
     if e is not None:
         label += f", {expected_text}"
-    fill = (
-        format_html('<div class="progress-fill" style="width: {}%"></div>', p)
-        if p is not None
-        else ""
-    )
+    fill = f'<div class="progress-fill" style="width: {p}%"></div>' if p is not None else ""
     marker = (
-        format_html(
-            '<div class="progress-expected" style="left: {}%" title="{}"></div>', e, expected_text
-        )
+        f'<div class="progress-expected" style="left: {e}%" title="{expected_text}"></div>'
         if e is not None
         else ""
     )
     legend = (
-        format_html("<strong>{}%</strong> {}", p, _("reported"))
-        if p is not None
-        else _("No progress reported")
+        f"<strong>{p}%</strong> {words['reported']}" if p is not None else words["none_reported"]
     )
     if e is not None:
-        legend = format_html("{} · {}", legend, expected_text)
-    return format_html(
-        '<div class="progress{}">\n  <div class="progress-track" role="img" aria-label="{}">'
-        '{}{}</div>\n  <p class="progress-legend">{}</p>\n</div>',
-        " progress-none" if p is None else "",
-        label,
-        fill,
-        marker,
-        legend,
+        legend = f"{legend} · {expected_text}"
+    return mark_safe(
+        f'<div class="progress{" progress-none" if p is None else ""}">\n'
+        f'  <div class="progress-track" role="img" aria-label="{label}">{fill}{marker}</div>\n'
+        f'  <p class="progress-legend">{legend}</p>\n</div>'
     )

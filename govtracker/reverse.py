@@ -1,0 +1,33 @@
+"""reverse() for the one-argument addresses drawn on every row of a list.
+
+A list page links each of its 25-50 rows to a plan, a jurisdiction or an indicator;
+Django's reverse() resolves the pattern, the language prefix and the script prefix anew
+each time (about 15 µs, a tenth of an uncached list page's time). The address differs
+only by its argument, so it is resolved once per view name, URLconf, script prefix and
+language, with a placeholder, and then filled in.
+"""
+
+import re
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+# Accepted by the slug and code converters alike, and found in no prefix.
+PLACEHOLDER = "Zz0ARG0zZ"
+# Values that reverse() would insert as they are (no percent-encoding).
+PLAIN = re.compile(r"[-A-Za-z0-9_]+\Z")
+
+_split: dict[tuple, tuple[str, str]] = {}
+
+
+def reverse_one(viewname: str, value: str) -> str:
+    """reverse(viewname, args=[value]), for values of validated slug and code fields."""
+    value = str(value)
+    if not PLAIN.match(value):
+        return reverse(viewname, args=[value])
+    key = (viewname, get_urlconf(), get_script_prefix(), get_language())
+    parts = _split.get(key)
+    if parts is None:
+        before, placeholder, after = reverse(viewname, args=[PLACEHOLDER]).partition(PLACEHOLDER)
+        parts = _split[key] = (before, after)
+    return f"{parts[0]}{value}{parts[1]}"

@@ -1,0 +1,40 @@
+"""reverse_one() answers what reverse() answers, in every language and script prefix."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import translation
+
+from govtracker.reverse import reverse_one
+
+
+@pytest.fixture
+def script_prefix():
+    yield set_script_prefix
+    set_script_prefix("/")
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("viewname", "value"),
+    [
+        ("plans:plan-detail", "anhui-digital-government-2020-2025"),
+        ("plans:plan-detail", "Plan_2"),
+        ("plans:jurisdiction-detail", "340000"),
+        ("plans:jurisdiction-detail", "FX01"),
+        ("metrics:indicator-detail", "provincial-coordination-agency"),
+    ],
+)
+def test_the_same_address_as_reverse(language, viewname, value, script_prefix):
+    with translation.override(language):
+        assert reverse_one(viewname, value) == reverse(viewname, args=[value])
+        script_prefix("/mounted/")
+        assert reverse_one(viewname, value) == reverse(viewname, args=[value])
+        assert reverse_one(viewname, value).startswith(f"/mounted/{language}/")
+
+
+def test_a_value_outside_the_plain_characters_goes_through_reverse():
+    with translation.override("en"):
+        with pytest.raises(NoReverseMatch):
+            reverse_one("plans:jurisdiction-detail", "34 00")
+        with pytest.raises(NoReverseMatch):
+            reverse_one("plans:plan-detail", "a/b")
