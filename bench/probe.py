@@ -64,6 +64,8 @@ def pick() -> dict:
     pages = [
         # (name, path, whether the throughput goals apply to it)
         ("ceiling", "/bench/ceiling/", False),
+        # The yardstick for uncached pages ("as fast as the naive 50-row list").
+        ("naive list", "/bench/naive-list/", False),
         ("home", f"{prefix}/", True),
         ("plans list (filter)", f"{prefix}/plans/?status=missed", True),
         ("plan page", f"{prefix}/plans/{plan.slug}/", True),

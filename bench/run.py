@@ -327,8 +327,10 @@ def run_pass(name: str, env: dict, pages: list[dict], args, workdir: Path, say) 
         finally:
             server.stop()
     ceiling = rows[0]["rps"] or 1.0
+    naive = next((row["rps"] for row in rows if row["name"] == "naive list"), 0.0) or 1.0
     for row in rows:
         row["ratio"] = round(row["rps"] / ceiling, 3)
+        row["naive_ratio"] = round(row["rps"] / naive, 3)
         row["goal_met"] = goal_met(name, row, ceiling)
     return rows
 
@@ -362,6 +364,7 @@ COLUMNS = [
     "pass",
     "req/s",
     "× ceiling",
+    "× naive list",
     "p50 ms",
     "p95 ms",
     "p99 ms",
@@ -383,6 +386,7 @@ def table_rows(rows: list[dict]) -> list[list[str]]:
             row["pass"],
             f"{row['rps']:.0f}" if not row["skipped"] else "not loaded",
             f"{row['ratio']:.2f}",
+            f"{row['naive_ratio']:.2f}",
             milliseconds(row["p50_ms"]),
             milliseconds(row["p95_ms"]),
             milliseconds(row["p99_ms"]),

@@ -50,7 +50,8 @@ from plans.models import (
 
 REFERENCE_DATE = datetime.date(2026, 6, 30)
 FIRST_ISSUE = datetime.date(2018, 1, 1)
-LAST_ISSUE = datetime.date(2027, 12, 31)
+# Plans are issued up to the day the world is seen from, never after it.
+LAST_ISSUE = REFERENCE_DATE
 LAST_YEAR = 2030
 SCHEDULED_YEAR = 2030
 OBSERVATION_YEARS = range(2018, 2026)

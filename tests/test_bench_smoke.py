@@ -17,6 +17,7 @@ pytestmark = pytest.mark.slow
 
 PAGES = [
     "ceiling",
+    "naive list",
     "home",
     "plans list (filter)",
     "plan page",
@@ -46,7 +47,7 @@ def test_bench_smoke_mode_measures_every_url(tmp_path):
     assert data["problems"] == []
     rows = data["rows"]
     assert [row["name"] for row in rows] == PAGES * 3
-    assert [row["pass"] for row in rows] == ["cached"] * 10 + ["uncached"] * 10 + ["cold"] * 10
+    assert [row["pass"] for row in rows] == ["cached"] * 11 + ["uncached"] * 11 + ["cold"] * 11
     for row in rows:
         assert row["status"] == [200], row
         assert row["requests"] > 0 and row["errors"] == 0 and row["non_2xx"] == 0, row
@@ -54,6 +55,10 @@ def test_bench_smoke_mode_measures_every_url(tmp_path):
         assert row["queries"] >= 0
     ceiling = {row["pass"]: row for row in rows if row["name"] == "ceiling"}
     assert all(row["queries"] == 0 and row["ratio"] == 1.0 for row in ceiling.values())
+    naive = {row["pass"]: row for row in rows if row["name"] == "naive list"}
+    # The yardstick, a page of plans from the database, that every page is compared with.
+    assert all(row["naive_ratio"] == 1.0 for row in naive.values())
+    assert naive["uncached"]["queries"] > 0 and naive["cold"]["queries"] > 0
     home = {row["pass"]: row for row in rows if row["name"] == "home"}
     # Served from the page cache without a query; rendered with its queries otherwise.
     assert home["cached"]["queries"] == 0
