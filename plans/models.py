@@ -196,8 +196,27 @@ class PlanQuerySet(models.QuerySet):
     def issued_between(self, start: datetime.date, end: datetime.date) -> "PlanQuerySet":
         return self.filter(issued_on__range=(start, end))
 
+    def for_table(self) -> "PlanQuerySet":
+        """What a page's table of plans draws, and no more: the plan's own columns it shows
+        and its jurisdiction's code and names (no long texts, no timestamps to parse, no
+        milestone count), for 25 rows on every uncached page view."""
+        return self.select_related("jurisdiction").only(
+            "slug",
+            "title",
+            "title_en",
+            "kind",
+            "issued_on",
+            "start_year",
+            "end_year",
+            "jurisdiction__code",
+            "jurisdiction__level",
+            "jurisdiction__name_zh_hant",
+            "jurisdiction__name_zh_hans",
+            "jurisdiction__name_en",
+        )
+
     def for_list(self) -> "PlanQuerySet":
-        """What a list of plans shows, in one query.
+        """What a list of plans shows (the API's, the CSV exports), in one query.
 
         The milestone count is a correlated subquery, not a JOIN with GROUP BY: grouping
         would count every plan's milestones before LIMIT picks a page (seconds over a
@@ -379,6 +398,28 @@ class Plan(VersionedModel):
 
 
 class MilestoneQuerySet(models.QuerySet):
+    def for_table(self) -> "MilestoneQuerySet":
+        """What a page's list of milestones draws (the deadlines coming and passed, a
+        deadline year's table and its CSV): the milestone's statement and dates, its
+        plan's slug and titles, the jurisdiction's code and names; no long texts or
+        timestamps of the plan to read and parse."""
+        return self.select_related("plan__jurisdiction").only(
+            "plan",
+            "parent",
+            "statement",
+            "statement_en",
+            "start_date",
+            "deadline",
+            "plan__slug",
+            "plan__title",
+            "plan__title_en",
+            "plan__jurisdiction__code",
+            "plan__jurisdiction__level",
+            "plan__jurisdiction__name_zh_hant",
+            "plan__jurisdiction__name_zh_hans",
+            "plan__jurisdiction__name_en",
+        )
+
     def due_by(self, date: datetime.date) -> "MilestoneQuerySet":
         return self.filter(deadline__lte=date)
 
@@ -558,9 +599,7 @@ class Milestone(VersionedModel):
         blank=True,
         help_text=_("When work starts; left empty, the plan's issue date."),
     )
-    deadline = models.DateField(
-        _("deadline"), help_text=_('A date: "by end-2022" is 2022-12-31.')
-    )
+    deadline = models.DateField(_("deadline"), help_text=_('A date: "by end-2022" is 2022-12-31.'))
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.QUALITATIVE
     )

@@ -152,7 +152,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         as_of = today()
         milestones = Milestone.objects.with_status(as_of)
-        listed = milestones.select_related("plan__jurisdiction")
+        listed = milestones.for_table()
         context.update(
             as_of=as_of,
             scorecard=national_scorecard(as_of).as_dict(),
@@ -214,24 +214,22 @@ class PlanListView(BadQueryMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.as_of = parse_as_of(request)
+        as_csv = request.GET.get("format") == "csv"
+        # The table draws fewer columns than the CSV file holds.
+        plans = Plan.objects.for_list() if as_csv else Plan.objects.for_table()
         self.filterset = PlanFilter(
-            request.GET or None,
-            queryset=Plan.objects.for_list().with_progress(self.as_of),
-            as_of=self.as_of,
+            request.GET or None, queryset=plans.with_progress(self.as_of), as_of=self.as_of
         )
         if self.filterset.is_bound and not self.filterset.is_valid():
             self.object_list = Plan.objects.none()
             context = self.get_context_data()
             return self.render_to_response(context, status=400)
-        if request.GET.get("format") == "csv":
-            return self.csv()
+        if as_csv:
+            return plans_csv(self.request, self.get_queryset(), "plans.csv")
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.filterset.qs
-
-    def csv(self):
-        return plans_csv(self.request, self.get_queryset(), "plans.csv")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -337,15 +335,17 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
             Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"]
         )
         if request.GET.get("format") == "csv":
-            return plans_csv(request, self.get_queryset(), f"plans-{self.jurisdiction.code}.csv")
+            plans = self.plans(Plan.objects.for_list())
+            return plans_csv(request, plans, f"plans-{self.jurisdiction.code}.csv")
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return (
-            Plan.objects.for_list()
-            .with_progress(self.as_of)
-            .filter(jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction))
+    def plans(self, plans):
+        return plans.with_progress(self.as_of).filter(
+            jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction)
         )
+
+    def get_queryset(self):
+        return self.plans(Plan.objects.for_table())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -414,7 +414,7 @@ class DeadlineYearView(BadQueryMixin, ListView):
         return Milestone.objects.with_status(self.as_of).due_in_year(self.year)
 
     def get_queryset(self):
-        milestones = self.milestones().select_related("plan__jurisdiction")
+        milestones = self.milestones().for_table()
         if self.status:
             milestones = milestones.filter(status=self.status)
         return milestones.order_by("deadline", "plan__jurisdiction__code", "plan_id", "position")
