@@ -55,7 +55,7 @@ class LatestUpdatesFeed(Feed):
             )
         if item.display_narrative:
             parts.append(item.display_narrative)
-        sources = ", ".join(source.display_title for source in item.sources.all())
+        sources = ", ".join(source.display_title for source in item.source_list)
         parts.append(_("Sources: %(sources)s") % {"sources": sources})
         return " · ".join(parts)
 

@@ -272,7 +272,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
             ProgressUpdate.objects.published()
             .as_of(self.as_of)
             .filter(milestone__plan=plan)
-            .prefetch_related("sources")
+            .with_source_list()
             .order_by("-as_of", "-id")[:TIMELINE_ROWS]
         )
         by_milestone = {milestone.pk: milestone for milestone in milestones}
@@ -300,7 +300,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
             ProgressUpdate.objects.published()
             .filter(milestone__plan=plan)
             .select_related("milestone__plan")
-            .prefetch_related("sources")
+            .with_source_list()
             .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
         )
         context["last_updated"] = self._last_updated(milestones, context["update_log"])

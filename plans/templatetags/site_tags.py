@@ -112,15 +112,26 @@ def status_rows(scorecard: dict) -> list[tuple[str, str, int]]:
     from `plans.scorecards.Scorecard.as_dict()` (templates get the dict: a Scorecard's
     __getitem__ would answer 0 to {{ scorecard.total }}, looked up as a key first)."""
     counts = scorecard["counts"]
-    return [(status.value, status.label, counts.get(status.value, 0)) for status in Status]
+    labels = _status_labels(get_language())
+    return [(value, label, counts.get(value, 0)) for value, label in labels]
 
 
 @register.filter
 def plan_status_rows(plan) -> list[tuple[str, str, int]]:
     """The same from a plan annotated by `Plan.objects.with_progress()` (`n_<status>`),
     leaving out the statuses no milestone has."""
-    rows = [(s.value, s.label, getattr(plan, f"n_{s.value}", 0)) for s in Status]
+    rows = [
+        (value, label, getattr(plan, f"n_{value}", 0))
+        for value, label in _status_labels(get_language())
+    ]
     return [row for row in rows if row[2]]
+
+
+@functools.cache
+def _status_labels(language: str) -> tuple[tuple[str, str], ...]:
+    """(value, translated label) of every status in `language` (the active one: the key
+    is only for the cache), in the tracker's order: drawn for every row of a list."""
+    return tuple((status.value, str(status.label)) for status in Status)
 
 
 # Badges and progress bars are drawn once per row of every list (a plan's milestones, a
