@@ -42,6 +42,7 @@ from django.db import connections, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from govtracker.cache import cached_data
 from plans.models import (
     Milestone,
     MilestoneSnapshot,
@@ -107,7 +108,10 @@ def is_fresh(as_of: datetime.date, using: str | None = None) -> bool:
     key = (_alias(using), day)
     if cache is not None and key in cache:
         return cache[key]
-    fresh = valid_for(using) == day
+    # The state changes only by a write (a refresh, a migration), which moves the data
+    # version on: kept with the scorecards, it costs a cache read instead of a query.
+    alias = _alias(using)
+    fresh = cached_data(f"snapshot:valid_for:{alias}", lambda: valid_for(alias)) == day
     if cache is not None:
         cache[key] = fresh
     return fresh

@@ -427,8 +427,9 @@ def test_scorecards_are_cached_for_pages_that_share_them(plan):
     _, with_scorecard_cached = get("/en/deadlines/2022/?status=missed")
     page_cache.bump_data_version()
     _, after_bump = get("/en/deadlines/2022/?status=missed")
-    # The scorecard and the list of years are shared; the filtered count is its own.
-    assert with_scorecard_cached == after_bump - 2
+    # The scorecard, the list of years and the snapshot's state are shared; the filtered
+    # count is its own.
+    assert with_scorecard_cached == after_bump - 3
 
 
 def test_writes_to_other_tables_do_not_bump_the_version(db):
@@ -551,8 +552,9 @@ def test_scorecards_stay_cached_when_only_the_page_cache_is_off(plan, settings):
     _, rendered_with_cached_scorecard = get(url)
     settings.SCORECARD_CACHE = False
     _, rendered_and_computed = get(url)
-    # The year's scorecard, its milestones' count for the pages and the list of years.
-    assert rendered_with_cached_scorecard == rendered_and_computed - 3
+    # The year's scorecard, its milestones' count for the pages, the list of years and
+    # the snapshot's state (plans/snapshot.py, `is_fresh`).
+    assert rendered_with_cached_scorecard == rendered_and_computed - 4
     settings.SCORECARD_CACHE = True
     make_update(milestone=plan.milestones.get(), as_of=datetime.date(2022, 12, 31), delivered=True)
     response, queries = get(url)
@@ -567,28 +569,30 @@ def test_home_map_counts_are_kept_with_the_scorecards(plan, settings):
     settings.PAGE_CACHE = False
     _, computed = get("/en/")
     _, reused = get("/en/")
-    assert reused == computed - 2  # the national scorecard and the map's counts
+    # The national scorecard, the map's counts and the snapshot's state.
+    assert reused == computed - 3
     make_update(milestone=plan.milestones.get(), as_of=datetime.date(2022, 12, 31), delivered=True)
     assert get("/en/")[1] == computed
 
 
 @committed
 @pytest.mark.parametrize(
-    "url, count_of",
+    "url, count_of, kept",
     [
-        ("/api/v1/plans/", lambda body: body["count"]),
-        ("/api/v1/updates/", lambda body: body["count"]),
-        ("/en/plans/", None),
+        # The count, and for plans the snapshot's state (their progress is read from it).
+        ("/api/v1/plans/", lambda body: body["count"], 2),
+        ("/api/v1/updates/", lambda body: body["count"], 1),
+        ("/en/plans/", None, 2),
     ],
 )
-def test_a_lists_row_count_is_kept_until_a_write(plan, settings, url, count_of):
+def test_a_lists_row_count_is_kept_until_a_write(plan, settings, url, count_of, kept):
     """A numbered list's total (a COUNT over everything its filters select: seconds over
     millions of rows) is reused while the page itself is rendered every time, and is
     right again as soon as a write commits."""
     settings.PAGE_CACHE = False
     _, computed = get(url)
     response, reused = get(url)
-    assert reused == computed - 1
+    assert reused == computed - kept
     if count_of:
         assert count_of(response.json()) == 1
     make_update(milestone=make_milestone(plan=make_plan(slug="fictional-second-plan")))
@@ -610,3 +614,24 @@ def test_an_empty_list_is_counted_without_sql(db):
     with CaptureQueriesContext(connection) as queries:
         assert DataVersionedPaginator(Plan.objects.none().order_by("pk"), 25).count == 0
     assert len(queries) == 0
+
+
+@committed
+def test_the_snapshots_state_is_kept_until_a_write(plan, settings):
+    """Whether the status snapshot answers for today is a cached value too (one query
+    fewer on every page that shows progress), and a write to the state is seen at once:
+    pages then compute statuses live until the snapshot is refreshed."""
+    from plans import snapshot
+    from plans.models import SnapshotState, today
+
+    settings.PAGE_CACHE = False
+    call_command("refresh_status_snapshot", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert snapshot.is_fresh(today())
+    with CaptureQueriesContext(connection) as queries:
+        assert snapshot.is_fresh(today())
+    assert len(queries) == 0
+    SnapshotState.objects.update(valid_for=None)
+    with CaptureQueriesContext(connection) as queries:
+        assert not snapshot.is_fresh(today())
+    assert len(queries) == 1
+    assert "plans_snapshotstate" in queries[0]["sql"]
