@@ -32,6 +32,7 @@ from rest_framework import filters, pagination, renderers, serializers, throttli
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.settings import api_settings
 
+from govtracker.fast_serialization import FastRepresentationMixin
 from govtracker.pagination import DataVersionedPaginator
 
 # --- Pagination and ordering ---------------------------------------------------------
@@ -327,7 +328,7 @@ class PageURLField(serializers.URLField):
 #   the wrong type (decimals travel as strings, "40.5", so that no digit is lost);
 # - runs the model's clean(), so that a broken invariant gets the same per-field message
 #   as in the admin (400) before the database constraint would raise an IntegrityError.
-class CleanedModelSerializer(serializers.ModelSerializer):
+class CleanedModelSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     def to_internal_value(self, data):
         if isinstance(data, dict):
             errors = {

@@ -1,14 +1,17 @@
 """How the API shows and accepts indicators and observations."""
 
+from functools import cached_property
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
-from govtracker.api import CleanedModelSerializer, PageURLField
+from govtracker.api import CleanedModelSerializer, FastRepresentationMixin, PageURLField
 from metrics.models import Indicator, IndicatorTarget, Observation
 from plans.models import Jurisdiction, Source
 
 
-class IndicatorTargetSerializer(serializers.ModelSerializer):
+class IndicatorTargetSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """A value the indicator should reach by a date."""
 
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -18,7 +21,7 @@ class IndicatorTargetSerializer(serializers.ModelSerializer):
         fields = ["jurisdiction", "value", "due_on", "source", "note"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """Something measured over time, with its targets."""
 
     api_url = serializers.HyperlinkedIdentityField(
@@ -54,10 +57,12 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     def get_observations_api_url(self, indicator) -> str:
         """The indicator's observations: the observations list filtered by its slug."""
-        from rest_framework.reverse import reverse
+        return f"{self._observations_url}?indicator={indicator.slug}"
 
-        url = reverse("api:observation-list", request=self.context.get("request"))
-        return f"{url}?indicator={indicator.slug}"
+    @cached_property
+    def _observations_url(self) -> str:
+        # The same for every row: reversed once.
+        return reverse("api:observation-list", request=self.context.get("request"))
 
 
 class ObservationSerializer(CleanedModelSerializer):

@@ -4,13 +4,18 @@ Related objects appear twice: as their identifier (a jurisdiction's code, a plan
 milestone's id), which is also what a write sends, and as the URL of their API resource.
 """
 
+from functools import cached_property
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from govtracker.api import CleanedModelSerializer, PageURLField
+from govtracker.api import CleanedModelSerializer, FastRepresentationMixin, PageURLField
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source
 from plans.progress import Status
+
+# (status, the plan's annotation counting its top-level milestones in it)
+_STATUS_COUNTS = [(status, f"n_{status}") for status in Status.values]
 
 
 class SourceSerializer(CleanedModelSerializer):
@@ -34,7 +39,7 @@ class SourceSerializer(CleanedModelSerializer):
         ]
 
 
-class JurisdictionSerializer(serializers.ModelSerializer):
+class JurisdictionSerializer(FastRepresentationMixin, serializers.ModelSerializer):
     """A government: the nation, a province, a key city."""
 
     api_url = serializers.HyperlinkedIdentityField(
@@ -123,6 +128,8 @@ class PlanSerializer(CleanedModelSerializer):
             "created",
             "modified",
         ]
+        # Where PlanViewSet prefetches them (Prefetch to_attr): read there by the fast path.
+        prefetched_lists = {"sources": "source_list"}
 
     @extend_schema_field(serializers.DateField())
     def get_as_of(self, plan):
@@ -137,10 +144,10 @@ class PlanSerializer(CleanedModelSerializer):
         }
     )
     def get_status_counts(self, plan) -> dict:
-        return {status: getattr(plan, f"n_{status}") for status in Status.values}
+        return {status: getattr(plan, count) for status, count in _STATUS_COUNTS}
 
 
-class StatusInputsSerializer(serializers.Serializer):
+class StatusInputsSerializer(FastRepresentationMixin, serializers.Serializer):
     """What a milestone's status was computed from (DESIGN.md, "The progress tracker")."""
 
     as_of = serializers.DateField(help_text=_("The date the status is computed for."))
@@ -227,7 +234,7 @@ class MilestoneSerializer(CleanedModelSerializer):
 
     @extend_schema_field(StatusInputsSerializer)
     def get_inputs(self, milestone):
-        return StatusInputsSerializer(
+        return self._inputs_serializer.to_representation(
             {
                 "as_of": self.context["as_of"],
                 "start_date": milestone.start_date,
@@ -237,7 +244,12 @@ class MilestoneSerializer(CleanedModelSerializer):
                 "expected_progress": milestone.expected_progress,
                 "tolerance": self.context["tolerance"],
             }
-        ).data
+        )
+
+    @cached_property
+    def _inputs_serializer(self):
+        # One for every row: a serializer made per row builds and copies its fields anew.
+        return StatusInputsSerializer()
 
 
 class ProgressUpdateSerializer(CleanedModelSerializer):
@@ -281,6 +293,8 @@ class ProgressUpdateSerializer(CleanedModelSerializer):
             "created",
             "modified",
         ]
+        # Where ProgressUpdateViewSet prefetches them (with_source_list()).
+        prefetched_lists = {"sources": "source_list"}
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, update):
@@ -290,7 +304,7 @@ class ProgressUpdateSerializer(CleanedModelSerializer):
         return update.author.get_full_name() or update.author.get_username()
 
 
-class ScorecardSerializer(serializers.Serializer):
+class ScorecardSerializer(FastRepresentationMixin, serializers.Serializer):
     """How many milestones are in each status, as of a date: for the nation, a
     jurisdiction (with those directly under it) or a deadline year."""
 

@@ -1,0 +1,420 @@
+"""Fast reads for the API's serializers: the same representation as DRF's, per row a
+fraction of its cost (README, "Performance").
+"""
+
+import datetime
+import decimal
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import partial
+from operator import attrgetter
+from types import BuiltinFunctionType, FunctionType, MethodType
+from urllib.parse import urlsplit
+
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.urls import Resolver404, get_script_prefix, resolve
+from rest_framework import ISO_8601, serializers
+from rest_framework.fields import SkipField, is_simple_callable
+from rest_framework.relations import Hyperlink, PKOnlyObject
+from rest_framework.reverse import reverse as drf_reverse
+from rest_framework.settings import api_settings
+
+# DRF's Serializer.to_representation spends about 0.2 ms on a row of a list: per field a
+# generic get_attribute() and to_representation(), per hyperlink a reverse() and a
+# build_absolute_uri(). FastRepresentationMixin answers the same dictionary from readers
+# compiled once per serializer instance, that is once per request (a list's rows share
+# one child serializer; the CSV export uses one serializer for every row): an attribute
+# read plus the conversion the DRF field would make, and for a hyperlink its URL reversed
+# once with a placeholder, then filled in with each row's value. A field it does not know,
+# and any value off the common path (a callable, a missing attribute, a slug the URL
+# pattern would refuse), goes through DRF's own code for that field, so the output is
+# DRF's, key for key (tests/test_api_fast_serialization.py compares them). Only reads take
+# this path: writes, validation and the schema use the declared fields as before.
+
+# Digits, so that every lookup pattern of the API (ids, slugs, codes) accepts it.
+_PLACEHOLDER = "907150842631"
+# What reverse(), build_absolute_uri() and iri_to_uri() put into a URL unchanged.
+_URL_SAFE = re.compile(r"[-\w]+", re.ASCII)
+_LOCATION_SAFE = re.compile(r"/[-\w./~#%\[\]=:;$&()+,!?*@']*", re.ASCII)
+
+
+class _OffPath(Exception):
+    """A value the fast path leaves to DRF (a callable it may not call as DRF would)."""
+
+
+class _Placeholder:
+    """An object whose pk and lookup fields are all the placeholder."""
+
+    def __getattr__(self, name):
+        return _PLACEHOLDER
+
+
+class FastRepresentationMixin:
+    """A serializer whose read representation comes from compiled readers (see above).
+
+    First among the bases. The readers are compiled at the first row, when the context
+    (request, format, language, as-of date) is complete. `Meta.prefetched_lists` names
+    the attribute a viewset prefetches a many-to-many field into with
+    Prefetch(to_attr=...), e.g. {"sources": "source_list"}: its ids are read from there
+    (DRF's own path would query the relation again for each row)."""
+
+    _fast_readers: dict | None = None
+
+    def to_representation(self, instance):
+        mapping = isinstance(instance, Mapping)  # a serializer of dicts (StatusInputs)
+        if self._fast_readers is None:
+            self._fast_readers = {}
+        readers = self._fast_readers.get(mapping)
+        if readers is None:
+            readers = self._fast_readers[mapping] = [
+                (field.field_name, _reader(field, mapping)) for field in self._readable_fields
+            ]
+        row = {}
+        for name, read in readers:
+            try:
+                row[name] = read(instance)
+            except SkipField:
+                pass
+        return row
+
+
+def _drf_reader(field):
+    """The field read exactly as DRF's Serializer.to_representation reads it."""
+
+    def read(instance):
+        attribute = field.get_attribute(instance)
+        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        return None if check_for_none is None else field.to_representation(attribute)
+
+    return read
+
+
+def _reader(field, mapping: bool):
+    drf = _drf_reader(field)
+    try:
+        return _fast_reader(field, mapping, drf) or drf
+    except Exception:  # a field this code misjudged: DRF reads it (and fails, if it must)
+        return drf
+
+
+def _same(field, base, *methods: str) -> bool:
+    """Whether `field` is a `base` that does what `base` does in `methods`."""
+    return isinstance(field, base) and all(
+        getattr(type(field), name) is getattr(base, name) for name in methods
+    )
+
+
+def _fast_reader(field, mapping: bool, drf):
+    """A reader for `field` that answers what `drf` answers, or None."""
+    # govtracker.api defines the field and imports this module.
+    from govtracker.api import PageURLField
+
+    s = serializers
+    if _same(field, s.SerializerMethodField, "get_attribute", "to_representation"):
+        method = getattr(field.parent, field.method_name)
+        return lambda instance: None if instance is None else method(instance)
+    if _same(field, PageURLField, "get_attribute", "to_representation"):
+        return _page_url_reader(field, mapping, drf)
+    if isinstance(field, s.HyperlinkedRelatedField):
+        return _link_reader(field, mapping, drf)
+    if isinstance(field, s.ManyRelatedField):
+        return _many_pks_reader(field, mapping, drf)
+    if _same(field, s.PrimaryKeyRelatedField, "get_attribute", "to_representation"):
+        return _value_reader(_pk_getter(field, mapping), lambda pk: pk, drf)
+    if _same(
+        field, s.SlugRelatedField, "get_attribute", "use_pk_only_optimization", "to_representation"
+    ):
+        slug = attrgetter(field.slug_field.replace("__", "."))
+        return _value_reader(_getter(field, mapping), slug, drf)
+    if _same(field, s.Field, "get_attribute"):
+        return _value_reader(_getter(field, mapping), _converter(field), drf)
+    return None
+
+
+def _value_reader(get, convert, drf):
+    if get is None:
+        return None
+
+    def read(instance):
+        try:
+            value = get(instance)
+        except (AttributeError, KeyError, _OffPath):
+            return drf(instance)  # its default, None, SkipField or error, as DRF decides
+        return None if value is None else convert(value)
+
+    return read
+
+
+def _getter(field, mapping: bool):
+    """fields.get_attribute(instance, field.source_attrs) for attributes and keys; raises
+    _OffPath where DRF might call what it finds."""
+    attrs = field.source_attrs
+    if not attrs or (mapping and len(attrs) > 1):
+        return None
+    if mapping:
+        (key,) = attrs
+
+        def get_key(instance):
+            value = instance[key]
+            return _call(value) if callable(value) else value
+
+        return get_key
+
+    def get(instance):
+        for attr in attrs:
+            try:
+                instance = getattr(instance, attr)
+            except ObjectDoesNotExist:
+                return None
+            if callable(instance):
+                instance = _call(instance)
+        return instance
+
+    return get
+
+
+# Whether DRF calls a method it finds as an attribute (get_absolute_url), per function:
+# DRF asks inspect.signature() for every row, which costs more than the call.
+_TAKES_NO_ARGUMENT: dict = {}
+
+
+def _call(value):
+    """What fields.get_attribute() makes of a callable it finds."""
+    if type(value) is not MethodType:
+        if isinstance(value, FunctionType | BuiltinFunctionType | partial):
+            raise _OffPath  # rare: DRF decides
+        return value  # a callable object, such as a related manager: DRF does not call it
+    simple = _TAKES_NO_ARGUMENT.get(value.__func__)
+    if simple is None:
+        simple = _TAKES_NO_ARGUMENT[value.__func__] = is_simple_callable(value)
+    if not simple:
+        raise _OffPath
+    try:
+        return value()
+    except (AttributeError, KeyError):
+        raise _OffPath from None  # DRF calls it again and reports it its own way
+
+
+def _model_field(field):
+    """The model field named by `field`'s source (one attribute), or None."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or len(field.source_attrs) != 1:
+        return None
+    try:
+        return model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+
+
+def _pk_getter(field, mapping: bool):
+    """The related object's id read from the foreign key's column, as DRF's "pk only"
+    optimisation reads it (PrimaryKeyRelatedField, hyperlinks by pk)."""
+    model_field = _model_field(field)
+    if (
+        mapping
+        or model_field is None
+        or not (model_field.many_to_one and model_field.concrete)
+        or not field.use_pk_only_optimization()
+        or getattr(field, "pk_field", None) is not None
+    ):
+        return None
+    return attrgetter(model_field.attname)
+
+
+def _converter(field):
+    """What field.to_representation() makes of a value that is not None: the same, made
+    faster for the types of a row's columns."""
+    s, drf = serializers, field.to_representation
+    for base, convert in [(s.CharField, str), (s.IntegerField, int), (s.FloatField, float)]:
+        if _same(field, base, "to_representation"):
+            return convert
+    if _same(field, s.BooleanField, "to_representation"):
+        return lambda value: value if value is True or value is False else drf(value)
+    if _same(field, s.ChoiceField, "to_representation"):
+        choices = field.choice_strings_to_values
+        return lambda value: choices.get(value, value) if type(value) is str else drf(value)
+    if _same(field, s.DateField, "to_representation") and _iso(field, api_settings.DATE_FORMAT):
+        date = datetime.date
+        return lambda value: value.isoformat() if type(value) is date else drf(value)
+    if _same(field, s.DateTimeField, "to_representation", "enforce_timezone") and _iso(
+        field, api_settings.DATETIME_FORMAT
+    ):
+        return _datetime_converter(field)
+    if _same(field, s.DecimalField, "to_representation", "quantize"):
+        return _decimal_converter(field)
+    return drf
+
+
+def _iso(field, default) -> bool:
+    return getattr(field, "format", default) == ISO_8601
+
+
+def _datetime_converter(field):
+    drf = field.to_representation
+    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+    if zone is None:
+        return drf
+
+    def convert(value):
+        if type(value) is not datetime.datetime or value.utcoffset() is None:
+            return drf(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return drf(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
+def _decimal_converter(field):
+    drf = field.to_representation
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if (
+        not coerce
+        or field.localize
+        or field.normalize_output
+        or field.decimal_places is None
+        or field.max_digits is None
+    ):
+        return drf
+    # DRF's quantize(), its exponent and context made once instead of for every value.
+    exponent = Decimal(".1") ** field.decimal_places
+    context = decimal.getcontext().copy()
+    context.prec = field.max_digits
+    rounding = field.rounding
+
+    def convert(value):
+        if type(value) is not Decimal:
+            return drf(value)
+        return f"{value.quantize(exponent, rounding=rounding, context=context):f}"
+
+    return convert
+
+
+def _many_pks_reader(field, mapping: bool, drf):
+    """The ids of a prefetched many-to-many relation (`sources`), read from the list the
+    viewset prefetched it into (Meta.prefetched_lists, for Prefetch(to_attr=...)) or from
+    the prefetch cache, which DRF's UpdateModelMixin also reads: related.all() would first
+    build a related manager for the row."""
+    child, model_field = field.child_relation, _model_field(field)
+    if (
+        mapping
+        or not isinstance(model_field, models.ManyToManyField)
+        or not _same(field, serializers.ManyRelatedField, "get_attribute", "to_representation")
+        or not _same(child, serializers.PrimaryKeyRelatedField, "to_representation")
+        or child.pk_field is not None
+    ):
+        return None
+    name = model_field.name  # the prefetch cache's key for a many-to-many field
+    prefetched_lists = getattr(getattr(field.parent, "Meta", None), "prefetched_lists", {})
+    attribute = prefetched_lists.get(field.field_name)
+
+    def read(instance):
+        rows = instance.__dict__.get(attribute) if attribute else None
+        if rows is None:
+            cache = getattr(instance, "_prefetched_objects_cache", None)
+            rows = cache.get(name) if cache else None
+        if rows is None or instance.pk is None:
+            return drf(instance)
+        return [row.pk for row in rows]
+
+    return read
+
+
+def _link_reader(field, mapping: bool, drf):
+    """A hyperlink from the URL DRF gives for a placeholder lookup value (so the host,
+    format suffix and ?format= are its own), with each row's value in its place when
+    reverse() would have put that value into the URL as it is."""
+    s = serializers
+    kind = s.HyperlinkedIdentityField if isinstance(field, s.HyperlinkedIdentityField) else None
+    methods = ("get_attribute", "use_pk_only_optimization", "get_url", "to_representation")
+    if mapping or not _same(field, kind or s.HyperlinkedRelatedField, *methods):
+        return None
+    if field.reverse is not drf_reverse:
+        return None
+    url = str(field.to_representation(_Placeholder()))
+    pattern = _lookup_pattern(url, field)
+    if url.count(_PLACEHOLDER) != 1 or pattern is None:
+        return None
+    start, end = url.split(_PLACEHOLDER)
+    lookup_field = field.lookup_field
+
+    def link(obj, instance):
+        """Hyperlink(url, obj), as HyperlinkedRelatedField.to_representation(obj)."""
+        if obj.pk in (None, ""):
+            return None
+        value = str(getattr(obj, lookup_field))
+        if pattern.fullmatch(value) and _URL_SAFE.fullmatch(value):
+            return Hyperlink(start + value + end, obj)
+        return drf(instance)
+
+    if kind is not None:  # the row's own URL
+        return lambda instance: None if instance is None else link(instance, instance)
+    if field.use_pk_only_optimization():
+        get = _pk_getter(field, mapping)
+        to_obj = PKOnlyObject
+    else:
+        get = _getter(field, mapping)
+        to_obj = None
+    if get is None:
+        return None
+
+    def read(instance):
+        try:
+            value = get(instance)
+        except (AttributeError, KeyError, _OffPath):
+            return drf(instance)
+        if value is None:
+            return None
+        return link(to_obj(pk=value) if to_obj else value, instance)
+
+    return read
+
+
+def _lookup_pattern(url: str, field):
+    """The pattern the URL's lookup value must match: its viewset's lookup_value_regex, or
+    the router's default. None if the URL is not a viewset's."""
+    path = urlsplit(url).path
+    prefix = get_script_prefix()
+    if path.startswith(prefix):
+        path = "/" + path[len(prefix) :]
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    viewset = getattr(match.func, "cls", None)
+    if viewset is None or match.kwargs.get(field.lookup_url_kwarg) != _PLACEHOLDER:
+        return None
+    return re.compile(getattr(viewset, "lookup_value_regex", "[^/.]+"))
+
+
+def _page_url_reader(field, mapping: bool, drf):
+    """PageURLField: the request's scheme and host before the page's location, which is
+    what build_absolute_uri() makes of a plain absolute path."""
+    request = field.context.get("request")
+    get = _getter(field, mapping)
+    if request is None or get is None:
+        return None
+    origin = request.build_absolute_uri("/")[:-1]
+
+    def read(instance):
+        try:
+            location = get(instance)
+        except (AttributeError, KeyError, _OffPath):
+            return drf(instance)
+        if location is None:
+            return None
+        if (
+            type(location) is str
+            and _LOCATION_SAFE.fullmatch(location)
+            and not location.startswith("//")
+            and "/./" not in location
+            and "/../" not in location
+        ):
+            return origin + location
+        return field.to_representation(location)
+
+    return read
