@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
-from govtracker import api, fast_serialization
+from govtracker import fast_serialization
 from metrics.models import Indicator
 from metrics.viewsets import IndicatorViewSet, ObservationViewSet
 from plans.models import Milestone, Plan
