@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 # Pages that show statuses as of today cost one query more than their rows: "is the status
 # snapshot valid for today?" (plans/snapshot.py), asked once per request however many
-# roll-ups the page makes. A page as of another date (?as_of=) computes live and skips it.
+# roll-ups the page makes (with SCORECARD_CACHE on, as in production, the answer is a
+# cached value instead: tests/test_cache.py). A page as of another date (?as_of=) computes
+# live and skips it.
 PAGES = {
     "/en/": 8,
     "/en/plans/": 4,
