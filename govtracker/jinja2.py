@@ -16,8 +16,8 @@ Django's lexer) still finds every message:
 """
 
 import sys
-from collections.abc import Iterable
 
+from django.template import defaulttags
 from django.template.backends.jinja2 import Jinja2, Template
 from django.template.defaultfilters import floatformat, truncatechars
 from django.templatetags.static import static
@@ -37,8 +37,8 @@ class Backend(Jinja2):
         return RenderedTemplate(self.env.from_string(template_code), self)
 
     def get_template(self, template_name):
-        template = super().get_template(template_name)
-        return RenderedTemplate(template.template, self)
+        # Django's lookup and its errors, the template then wrapped.
+        return RenderedTemplate(super().get_template(template_name).template, self)
 
 
 class RenderedTemplate(Template):
@@ -60,19 +60,8 @@ def url(name: str, *args, **kwargs) -> str:
 @jinja2.pass_context
 def querystring(context, **changes) -> str:
     """The request's query string with `changes` applied (None removes a key): Django's
-    `{% querystring %}`."""
-    query_dict = context["request"].GET
-    params = query_dict.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        elif isinstance(value, Iterable) and not isinstance(value, str):
-            params.setlist(key, value)
-        else:
-            params[key] = value
-    if not params and not query_dict:
-        return ""
-    return f"?{params.urlencode()}"
+    own `{% querystring %}`, given the request's parameters."""
+    return defaulttags.querystring(None, context["request"].GET, **changes)
 
 
 @jinja2.pass_context

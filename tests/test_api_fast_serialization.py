@@ -21,7 +21,7 @@ from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 from govtracker import fast_serialization
 from metrics.models import Indicator
 from metrics.viewsets import IndicatorViewSet, ObservationViewSet
-from plans.models import Milestone, Plan
+from plans.models import Milestone, Plan, ProgressUpdate
 from plans.serializers import StatusInputsSerializer
 from plans.viewsets import (
     JurisdictionViewSet,
@@ -447,3 +447,19 @@ def test_a_write_answers_with_drfs_representation(world):
     assert response.status_code == 201
     with drf_only():
         assert client.get(response.json()["api_url"]).content == response.content
+
+
+def test_a_write_that_changes_the_sources_answers_with_the_new_ones(world):
+    """Sources are prefetched into a list (`source_list`) for reads; a write's answer must
+    show what was written, not that list as it was before the write."""
+    client = APIClient()
+    client.force_authenticate(world["editor"])
+    new = make_source()
+    plan_url = f"/api/v1/plans/{world['plan'].slug}/"
+    response = client.patch(plan_url, {"sources": [new.pk]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["sources"] == [new.pk]
+    update = ProgressUpdate.objects.filter(milestone__plan=world["plan"]).first()
+    response = client.patch(f"/api/v1/updates/{update.pk}/", {"sources": [new.pk]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["sources"] == [new.pk]

@@ -113,7 +113,7 @@ def status_rows(scorecard: dict) -> list[tuple[str, str, int]]:
     __getitem__ would answer 0 to {{ scorecard.total }}, looked up as a key first)."""
     counts = scorecard["counts"]
     labels = _status_labels(get_language())
-    return [(value, label, counts.get(value, 0)) for value, label in labels]
+    return [(value, label, counts.get(value, 0)) for value, label in labels.items()]
 
 
 @register.filter
@@ -122,16 +122,16 @@ def plan_status_rows(plan) -> list[tuple[str, str, int]]:
     leaving out the statuses no milestone has."""
     rows = [
         (value, label, getattr(plan, f"n_{value}", 0))
-        for value, label in _status_labels(get_language())
+        for value, label in _status_labels(get_language()).items()
     ]
     return [row for row in rows if row[2]]
 
 
 @functools.cache
-def _status_labels(language: str) -> tuple[tuple[str, str], ...]:
-    """(value, translated label) of every status in `language` (the active one: the key
+def _status_labels(language: str) -> dict[str, str]:
+    """Every status's translated label by value, in `language` (the active one: the key
     is only for the cache), in the tracker's order: drawn for every row of a list."""
-    return tuple((status.value, str(status.label)) for status in Status)
+    return {status.value: str(status.label) for status in Status}
 
 
 # Badges and progress bars are drawn once per row of every list (a plan's milestones, a
@@ -141,7 +141,7 @@ def _status_labels(language: str) -> tuple[tuple[str, str], ...]:
 
 @functools.cache
 def _words(language: str) -> dict[str, str]:
-    """The bars' and badges' fixed words in `language` (the active one: the key is only
+    """The progress bars' fixed words in `language` (the active one: the key is only
     for the cache), escaped for HTML; percentages are filled in per row."""
     words = {
         "reported": _("reported"),
@@ -149,7 +149,6 @@ def _words(language: str) -> dict[str, str]:
         "e_expected": _("%(e)s%% expected by now"),
         "none_reported": _("No progress reported"),
     }
-    words |= {f"status:{status.value}": str(status.label) for status in Status}
     return {key: escape(value) for key, value in words.items()}
 
 
@@ -157,13 +156,10 @@ def _words(language: str) -> dict[str, str]:
 def status_badge(status: str, label: str | None = None) -> str:
     """A status as a coloured badge with its label (translated unless given)."""
     if label is None:
-        words = _words(get_language())
-        label = words.get(f"status:{status}") or escape(status_label(status))
-    else:
-        label = escape(label)
+        label = _status_labels(get_language()).get(status) or status_label(status)
     return mark_safe(
         f'<span class="badge status-{escape(status)}"><span class="badge-icon" '
-        f'aria-hidden="true"></span>{label}</span>'
+        f'aria-hidden="true"></span>{escape(label)}</span>'
     )
 
 
