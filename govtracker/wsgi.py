@@ -14,3 +14,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govtracker.settings")
 
 application = get_wsgi_application()
+
+# Each gunicorn worker imports this module: build the lazily built objects now and take
+# them out of the garbage collector's walks (govtracker/warmup.py says why).
+from govtracker.warmup import warm_up_and_freeze  # noqa: E402
+
+warm_up_and_freeze()
