@@ -71,3 +71,37 @@ def test_bench_smoke_mode_measures_every_url(tmp_path):
     markdown = report.with_suffix(".md").read_text()
     assert "| ceiling | cached |" in markdown and "Streamed CSV export" in markdown
     assert "jurisdiction page" in result.stdout  # the table is printed
+
+
+def test_bench_smoke_mode_with_threaded_workers_as_make_serve_runs_them(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--smoke",
+            "--seconds",
+            "1",
+            "--passes",
+            "uncached",
+            "--no-export",
+            "--threads",
+            "2",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode == SERVER_DID_NOT_START:
+        pytest.skip(f"gunicorn could not start on this machine:\n{result.stderr[-2000:]}")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    [report] = tmp_path.glob("*.json")
+    data = json.loads(report.read_text())
+    assert data["problems"] == [] and data["meta"]["threads"] == 2
+    assert [row["name"] for row in data["rows"]] == PAGES
+    assert all(row["status"] == [200] and row["errors"] == 0 for row in data["rows"])
+    assert "2 threaded workers (gthread, 2 threads each)" in report.with_suffix(".md").read_text()
