@@ -11,7 +11,7 @@ showed as the gap between a page's best and median time (the plan page: 43 and 6
 collector no longer walks (https://docs.python.org/3/library/gc.html#gc.freeze). It is
 called once the long-lived objects exist: the lazily built ones are built first (URL
 resolvers in every language, the Jinja2 templates compiled, the translation catalogues
-loaded), so that they are frozen too instead of being walked for the rest of the process's
+and OpenCC's dictionaries loaded), so that they are frozen too instead of being walked for the rest of the process's
 life. No database or cache is touched: this runs when the WSGI module is imported.
 """
 
@@ -23,6 +23,8 @@ from django.template import engines
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
+from govtracker import text
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,8 @@ def warm_up() -> None:
             # Loads the language's catalogues and its URL patterns' regexes.
             reverse("plans:home")
     get_resolver().url_patterns  # noqa: B018 — the URLconf imported, views and all
+    text.to_simplified("數字政府")  # OpenCC's dictionaries, read on first use
+    text.to_traditional("数字政府")
     for engine in engines.all():
         env = getattr(engine, "env", None)  # the Jinja2 engine: compile every template
         if env is None or env.loader is None:

@@ -51,3 +51,30 @@ def test_iso_prints_dates_and_datetimes_in_the_sites_time_zone():
     utc = datetime.datetime(2022, 12, 31, 20, tzinfo=zoneinfo.ZoneInfo("UTC"))
     assert iso(utc) == "2023-01-01"
     assert iso(None) == "" and render("{{ d|iso }}", d=None) == ""
+
+
+def test_a_badge_follows_the_language_it_is_drawn_in():
+    # Badges are kept once drawn: the key must include the label, not only the status.
+    with translation.override("en"):
+        english = status_badge("missed")
+    with translation.override("zh-hant"):
+        chinese = status_badge("missed")
+    assert english != chinese and ">missed</span>" in english
+
+
+def test_each_pages_address_in_another_language_is_worked_out_once(client, monkeypatch):
+    from plans.templatetags import site_tags
+
+    calls = []
+    original = site_tags.translate_url
+
+    def counting(path, code):
+        calls.append(code)
+        return original(path, code)
+
+    monkeypatch.setattr(site_tags, "translate_url", counting)
+    html = client.get("/en/about/?x=1").content.decode()
+    # The switcher (3 links) and the hreflang alternates (3 + x-default) share them.
+    assert sorted(calls) == ["en", "zh-hans", "zh-hant"]
+    assert 'hreflang="zh-Hans" href="http://testserver/zh-hans/about/?x=1"' in html
+    assert 'href="/zh-hant/about/?x=1" hreflang="zh-Hant"' in html

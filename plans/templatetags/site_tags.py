@@ -24,7 +24,12 @@ HREFLANG = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "en": "en"}
 
 
 def _translated(request, code: str) -> str:
-    return translate_url(request.get_full_path(), code)
+    """The request's page in language `code`. The switcher and the hreflang links both
+    ask for every language: each address is worked out once per request."""
+    paths = request.__dict__.setdefault("_govtracker_translated_paths", {})
+    if code not in paths:
+        paths[code] = translate_url(request.get_full_path(), code)
+    return paths[code]
 
 
 @register.simple_tag(takes_context=True)
@@ -157,6 +162,13 @@ def status_badge(status: str, label: str | None = None) -> str:
     """A status as a coloured badge with its label (translated unless given)."""
     if label is None:
         label = _status_labels(get_language()).get(status) or status_label(status)
+    return _badge(str(status), str(label))
+
+
+@functools.lru_cache(maxsize=512)
+def _badge(status: str, label: str) -> str:
+    """The badge's HTML, escaped once for each status and label (8 statuses, each in 3
+    languages, are all a site draws)."""
     return mark_safe(
         f'<span class="badge status-{escape(status)}"><span class="badge-icon" '
         f'aria-hidden="true"></span>{escape(label)}</span>'
