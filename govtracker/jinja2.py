@@ -85,6 +85,7 @@ COUNTED = {
     "plans": lambda n: ngettext("%(counter)s plan", "%(counter)s plans", n),
     "indicators": lambda n: ngettext("%(counter)s indicator", "%(counter)s indicators", n),
     "milestones": lambda n: ngettext("%(counter)s milestone", "%(counter)s milestones", n),
+    "updates": lambda n: ngettext("%(counter)s update", "%(counter)s updates", n),
     "milestones tracked": lambda n: ngettext(
         "%(counter)s milestone tracked.", "%(counter)s milestones tracked.", n
     ),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("plans/", views.PlanListView.as_view(), name="plan-list"),
     path("plans/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<slug:slug>/updates/", views.PlanUpdatesView.as_view(), name="plan-updates"),
     path(
         "jurisdictions/<code:code>/",
         views.JurisdictionDetailView.as_view(),

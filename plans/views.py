@@ -33,7 +33,10 @@ from plans.scorecards import (
 
 PAGE_SIZE = 25
 HOME_ROWS = 8
-TIMELINE_ROWS = 100
+# The plan page shows the latest updates only, so that a busy plan's page stays small;
+# the plan's updates page (PlanUpdatesView) lists them all, page by page.
+TIMELINE_ROWS = 20
+UPDATES_PAGE_SIZE = 50
 
 
 class BadQuery(Exception):
@@ -280,8 +283,11 @@ class PlanDetailView(BadQueryMixin, DetailView):
             .as_of(self.as_of)
             .filter(milestone__plan=plan)
             .with_source_list()
-            .order_by("-as_of", "-id")[:TIMELINE_ROWS]
+            # One row more than shown tells whether there are more, in the same query.
+            .order_by("-as_of", "-id")[: TIMELINE_ROWS + 1]
         )
+        timeline_truncated = len(updates) > TIMELINE_ROWS
+        updates = updates[:TIMELINE_ROWS]
         by_milestone = {milestone.pk: milestone for milestone in milestones}
         for milestone in milestones:
             milestone.plan = plan  # already loaded: no query per milestone
@@ -301,7 +307,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
             milestone_count=len(milestones),
             scorecard=scorecard_of(top, self.as_of).as_dict(),
             updates=updates,
-            timeline_truncated=len(updates) == TIMELINE_ROWS,
+            timeline_truncated=timeline_truncated,
         )
         context["update_log"] = list(
             ProgressUpdate.objects.published()
@@ -313,9 +319,10 @@ class PlanDetailView(BadQueryMixin, DetailView):
         context["last_updated"] = self._last_updated(milestones, context["update_log"])
         return context
 
-    # The publication log shows the latest published updates; older ones stay in the API
-    # and the feeds, so the page stays one bounded set of queries however long a plan runs.
-    UPDATE_LOG_LENGTH = 50
+    # The publication log shows the latest published updates; older ones are on the plan's
+    # updates page, in the API and the feeds, so the page stays one bounded set of queries
+    # (and a few dozen kilobytes) however long a plan runs.
+    UPDATE_LOG_LENGTH = 20
 
     def _last_updated(self, milestones, update_log) -> datetime.date:
         """The day the plan's public record last changed: the plan or a milestone edited,
@@ -326,6 +333,50 @@ class PlanDetailView(BadQueryMixin, DetailView):
         if update_log:
             days.append(update_log[0].published_on)
         return max(days)
+
+
+class PlanUpdatesView(BadQueryMixin, ListView):
+    """Every published update of a plan dated on or before a date, newest first, paginated:
+    the plan page shows only the latest TIMELINE_ROWS."""
+
+    template_name = "plans/plan_updates.html"
+    context_object_name = "updates"
+    paginate_by = UPDATES_PAGE_SIZE
+    paginator_class = DataVersionedPaginator
+
+    def get(self, request, *args, **kwargs):
+        self.as_of = parse_as_of(request)
+        self.plan = get_object_or_404(
+            Plan.objects.select_related("jurisdiction__parent"), slug=self.kwargs["slug"]
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # The plan page's timeline query, with the milestone joined (its statement and unit
+        # are drawn); the plan is the one already loaded.
+        return (
+            ProgressUpdate.objects.published()
+            .as_of(self.as_of)
+            .filter(milestone__plan=self.plan)
+            .select_related("milestone")
+            .with_source_list()
+            .order_by("-as_of", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        page.object_list = list(page.object_list)
+        for update in page.object_list:
+            update.milestone.plan = self.plan  # already loaded: no query per row
+        context.update(
+            plan=self.plan,
+            object_list=page.object_list,
+            updates=page.object_list,
+            as_of=self.as_of,
+            is_today=self.as_of == today(),
+        )
+        return context
 
 
 class JurisdictionDetailView(BadQueryMixin, ListView):

@@ -59,6 +59,7 @@ PAGES = [
     ("plans:methodology", lambda s: [], []),
     ("plans:about", lambda s: [], []),
     ("plans:plan-detail", lambda s: [s["plan"].slug], ["as_of"]),
+    ("plans:plan-updates", lambda s: [s["plan"].slug], ["page", "as_of"]),
     ("plans:jurisdiction-detail", lambda s: [s["jurisdiction"].code], []),
     ("plans:jurisdiction-detail", lambda s: [s["province"].code], []),
     ("metrics:indicator-list", lambda s: [], []),

@@ -39,6 +39,7 @@ PAGES = [
     ("plans-filtered", "/plans/?kind=programme&o=-issued"),
     ("plan", "/plans/fictional-browser-plan/"),
     ("plan-as-of", "/plans/fictional-browser-plan/?as_of=2022-05-31"),
+    ("plan-updates", "/plans/fictional-browser-plan/updates/"),
     ("plan-real", "/plans/anhui-digital-government-2020-2025/"),
     ("jurisdiction", "/jurisdictions/440000/"),
     ("deadlines", "/deadlines/"),

@@ -32,6 +32,8 @@ PAGES = {
     "/en/plans/?status=missed&q=虛構&o=-issued": 4,
     "/en/plans/p0/": 8,
     "/en/plans/p0/?as_of=2022-07-01": 7,
+    "/en/plans/p0/updates/": 4,
+    "/en/plans/p0/updates/?as_of=2022-07-01": 4,
     "/en/jurisdictions/340000/": 8,
     "/en/deadlines/": 1,
     "/en/deadlines/2022/": 5,

@@ -14,6 +14,7 @@ from tests.factories import (
     make_plan,
     make_target,
     make_tracked_plan,
+    make_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ def page_paths(tracked):
         "/",
         "/plans/",
         "/plans/fictional-plan/",
+        "/plans/fictional-plan/updates/",
         f"/jurisdictions/{tracked['province'].code}/",
         "/deadlines/",
         "/deadlines/2022/",
@@ -158,6 +160,139 @@ def test_plan_page_nests_sub_milestones_under_their_parent(client, tracked):
 
 def test_unknown_plan_is_404(client, tracked):
     assert client.get("/en/plans/no-such-plan/").status_code == 404
+
+
+def add_updates(plan, count: int, *, first=datetime.date(2021, 1, 1)):
+    """`count` published updates on the plan's unreported milestone, one a day from `first`
+    (all older than the fictional plan's own two, dated 2022-06-30)."""
+    milestone = plan.milestones.get(position=3)
+    return [
+        make_update(milestone=milestone, as_of=first + datetime.timedelta(days=n))
+        for n in range(count)
+    ]
+
+
+def timeline_items(html: str, heading_id: str = "timeline-title") -> int:
+    return section(html, heading_id).count('<li id="update-')
+
+
+def test_plan_updates_page_lists_every_published_update_with_its_source(client, tracked):
+    plan = tracked["plan"]
+    milestone = plan.milestones.get(position=3)
+    make_update(milestone=milestone, narrative="虛構草稿", published_on=None)
+    make_update(milestone=milestone, narrative="虛構排程", published_on=datetime.date(2023, 7, 31))
+    other = make_tracked_plan(jurisdiction=tracked["city"], slug="fictional-other-plan")
+    make_update(milestone=other.milestones.get(position=3), narrative="虛構他規劃")
+
+    response = client.get("/en/plans/fictional-plan/updates/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Updates on Fictional Digital Government Plan 0</h1>" in html
+    assert response.context["paginator"].count == 2
+    assert "2 updates" in html
+    updates = section(html, "updates-title")
+    assert updates.count('<li id="update-') == 2
+    assert "虛構進展說明" in updates
+    for update in response.context["updates"]:
+        assert update.source_list[0].title in updates
+    assert "虛構草稿" not in html and "虛構排程" not in html and "虛構他規劃" not in html
+    # The way back to the plan, and the plan's feed.
+    breadcrumb = html.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert 'href="/en/plans/fictional-plan/">Fictional Digital Government Plan 0</a>' in breadcrumb
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/en/feeds/plans/fictional-plan/"' in html
+
+
+def test_plan_updates_page_in_chinese_counts_and_names_the_plan(client, tracked):
+    html = client.get("/zh-hant/plans/fictional-plan/updates/").content.decode()
+    assert "<h1>虛構數字政府規劃0的進展</h1>" in html
+    assert "2條進展" in html
+    html = client.get("/zh-hans/plans/fictional-plan/updates/").content.decode()
+    assert "2条进展" in html
+
+
+def test_plan_updates_page_paginates_fifty_to_a_page(client, tracked):
+    added = add_updates(tracked["plan"], 51)  # 53 updates with the plan's own two
+    first = client.get("/en/plans/fictional-plan/updates/")
+    assert first.context["paginator"].num_pages == 2
+    assert timeline_items(first.content.decode(), "updates-title") == 50
+    assert "53 updates" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get("/en/plans/fictional-plan/updates/?page=2")
+    html = second.content.decode()
+    # Newest first: the page ends with the three oldest.
+    assert [u.pk for u in second.context["updates"]] == [u.pk for u in reversed(added[:3])]
+    assert timeline_items(html, "updates-title") == 3
+    assert 'rel="prev" href="?page=1"' in html
+    assert client.get("/en/plans/fictional-plan/updates/?page=3").status_code == 404
+    assert client.get("/en/plans/fictional-plan/updates/?page=abc").status_code == 404
+
+
+def test_plan_updates_page_as_of_a_past_date_lists_what_was_reported_by_then(client, tracked):
+    add_updates(tracked["plan"], 3, first=datetime.date(2022, 5, 1))
+    response = client.get("/en/plans/fictional-plan/updates/?as_of=2022-05-31")
+    html = response.content.decode()
+    assert [u.as_of for u in response.context["updates"]] == [
+        datetime.date(2022, 5, 3),
+        datetime.date(2022, 5, 2),
+        datetime.date(2022, 5, 1),
+    ]
+    assert "Only updates dated on or before 2022-05-31 are listed." in html
+    assert "虛構進展說明" not in html  # dated 2022-06-30
+    # The way back keeps the date.
+    assert 'href="/en/plans/fictional-plan/?as_of=2022-05-31"' in html
+
+
+def test_plan_updates_page_of_an_unknown_plan_is_404(client, tracked):
+    assert client.get("/en/plans/no-such-plan/updates/").status_code == 404
+
+
+def test_plan_updates_page_answers_a_bad_date_with_a_400_in_the_visitors_language(client, tracked):
+    response = client.get("/en/plans/fictional-plan/updates/?as_of=not-a-date")
+    assert response.status_code == 400
+    assert "“as_of” must be a date written YYYY-MM-DD" in response.content.decode()
+    response = client.get("/zh-hant/plans/fictional-plan/updates/?as_of=1900-01-01")
+    assert response.status_code == 400
+    assert 'lang="zh-Hant"' in response.content.decode()
+
+
+def test_plan_updates_page_queries_do_not_grow_with_the_updates(
+    client, tracked, django_assert_num_queries
+):
+    path = "/en/plans/fictional-plan/updates/"
+    client.get(path)  # warm per-process caches
+    with django_assert_num_queries(4):
+        client.get(path)
+    add_updates(tracked["plan"], 60)
+    with django_assert_num_queries(4):
+        client.get(path)
+    with django_assert_num_queries(4):
+        client.get(f"{path}?page=2")
+
+
+def test_plan_page_shows_the_latest_twenty_updates_and_links_to_all(client, tracked):
+    add_updates(tracked["plan"], 21)  # 23 with the plan's own two, dated 2022-06-30
+    html = client.get("/en/plans/fictional-plan/").content.decode()
+    assert timeline_items(html) == 20
+    assert 'href="/en/plans/fictional-plan/updates/">All updates of this plan</a>' in html
+    log = html.split('id="update-log-title"')[1].split("</section>")[0]
+    assert log.count("<li>") == 20
+    # As of another date (21 updates dated by then), the link keeps the date.
+    html = client.get("/en/plans/fictional-plan/?as_of=2022-05-31").content.decode()
+    assert timeline_items(html) == 20
+    assert 'href="/en/plans/fictional-plan/updates/?as_of=2022-05-31"' in html
+    # Ten dated by 2021-01-10: all shown, no link.
+    html = client.get("/en/plans/fictional-plan/?as_of=2021-01-10").content.decode()
+    assert timeline_items(html) == 10
+    assert "All updates of this plan" not in html
+
+
+def test_plan_page_links_to_all_updates_only_when_some_are_left_out(client, tracked):
+    add_updates(tracked["plan"], 18)  # exactly 20
+    html = client.get("/en/plans/fictional-plan/").content.decode()
+    assert timeline_items(html) == 20
+    assert "All updates of this plan" not in html
+    assert "/plans/fictional-plan/updates/" not in html
 
 
 def test_jurisdiction_page_shows_its_plans_scorecard_and_key_cities(client, tracked):
