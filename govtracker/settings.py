@@ -119,9 +119,10 @@ WSGI_APPLICATION = "govtracker.wsgi.application"
 ASGI_APPLICATION = "govtracker.asgi.application"
 
 # SQLite file by default; DATABASE_URL=postgres://user@host:5432/name selects PostgreSQL.
+# An empty DATABASE_URL (`DATABASE_URL= make run`) means the default, as no variable does.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

@@ -35,6 +35,12 @@ def test_database_url_selects_postgresql():
     assert result.stdout.split()[0] == "django.db.backends.postgresql"
 
 
+def test_an_empty_database_url_means_the_embedded_default():
+    result = run_settings(DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.db.backends.sqlite3"
+
+
 def test_production_refuses_a_missing_secret_key():
     result = run_settings(DEBUG="0", ALLOWED_HOSTS="example.org")
     assert result.returncode != 0
