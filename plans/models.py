@@ -1027,6 +1027,13 @@ class PlanSnapshot(models.Model):
     progress = models.FloatField("progress", null=True)
     n_milestones = models.IntegerField("top-level milestones", default=0)
     n_unreported = models.IntegerField("top-level milestones never reported", default=0)
+    # The scorecards' "due" figures (plans/scorecards.py): top-level milestones past their
+    # deadline, and those of them delivered; summed over plans, they answer the national,
+    # jurisdiction and map roll-ups without reading a million milestones.
+    n_due = models.IntegerField("top-level milestones past their deadline", default=0)
+    n_due_delivered = models.IntegerField(
+        "top-level milestones past their deadline and delivered", default=0
+    )
     computed_for = models.DateField("computed for")
 
     derived_data = True

@@ -6,15 +6,26 @@ deadline has passed), so the status of each milestone is computed once, and Pyth
 reshapes the few grouped rows. Counts are of top-level milestones: a milestone broken into
 sub-milestones counts once, with the status its sub-milestones give it, as in its plan's
 progress.
+
+The national and jurisdiction roll-ups of the default question (today, published updates)
+are sums of the plans' snapshot rows (`PlanSnapshot`: counts per status, due, due and
+delivered) when the status snapshot is valid for today: a sum over 60,000 plans instead of
+a status computed for each of a million milestones, which is what a visitor waits for
+after every edit (the data cache starts again then). `tests/test_status_snapshot.py`
+checks that both ways give the same scorecards after any writes.
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, Value, When
+from django.db.models import BooleanField, Case, Count, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from govtracker.cache import cached_data
-from plans.models import Jurisdiction, Milestone, today
+from plans import snapshot
+from plans.models import Jurisdiction, Milestone, Plan, today
 from plans.progress import DELIVERED, OPEN, Status
 
 
@@ -120,6 +131,24 @@ def _scorecard(rows, as_of: datetime.date, cls=Scorecard, **extra) -> Scorecard:
     return cls(as_of=as_of, counts=counts, due=due, due_delivered=due_delivered, **extra)
 
 
+SNAPSHOT_COUNTS = ("n_due", "n_due_delivered", *(f"n_{s}" for s in Status.values))
+
+
+def _from_plan_snapshot(plans, as_of: datetime.date) -> Scorecard | None:
+    """The scorecard of `plans`' milestones summed from the plans' snapshot rows, or None
+    when the snapshot does not answer for `as_of` (another day, or not yet refreshed)."""
+    if not snapshot.is_fresh(as_of, using=plans.db):
+        return None
+    # A plan without a row has no milestone: its NULLs add nothing.
+    totals = plans.order_by().aggregate(
+        **{name: Coalesce(Sum(f"snapshot__{name}"), 0) for name in SNAPSHOT_COUNTS}
+    )
+    counts = {s: totals[f"n_{s}"] for s in Status.values if totals[f"n_{s}"]}
+    return Scorecard(
+        as_of=as_of, counts=counts, due=totals["n_due"], due_delivered=totals["n_due_delivered"]
+    )
+
+
 def _public_cached(key: str, compute, include_unpublished: bool):
     """The public roll-ups are shared by many pages (every page of a jurisdiction's or a
     year's list, the API): kept in the cache under the data version (govtracker/cache.py).
@@ -136,6 +165,10 @@ def national_scorecard(
     as_of = as_of or today()
 
     def compute():
+        if not include_unpublished:
+            card = _from_plan_snapshot(Plan.objects.all(), as_of)
+            if card is not None:
+                return card
         rows = _grouped(Milestone.objects.all(), as_of, include_unpublished=include_unpublished)
         return _scorecard(rows, as_of)
 
@@ -152,6 +185,10 @@ def jurisdiction_scorecard(
     as_of = as_of or today()
 
     def compute():
+        if not include_unpublished:
+            card = _from_plan_snapshot(Plan.objects.filter(jurisdiction=jurisdiction), as_of)
+            if card is not None:
+                return card
         rows = _grouped(
             Milestone.objects.in_jurisdiction(jurisdiction),
             as_of,
@@ -194,3 +231,47 @@ def scorecards_by_jurisdiction(
     for row in rows:
         per_jurisdiction.setdefault(row["plan__jurisdiction_id"], []).append(row)
     return {j: _scorecard(r, as_of) for j, r in per_jurisdiction.items()}
+
+
+def due_by_jurisdiction(
+    milestones, as_of: datetime.date, *, codes: Collection[str] | None = None
+) -> dict[str, tuple[int, int]]:
+    """The map's figures: per jurisdiction code, (top-level milestones due, of which
+    delivered) among `milestones` (annotated by `with_status(as_of)`, published updates
+    only), each jurisdiction counting its own plans' and those of the jurisdictions
+    directly under it (a province and its key cities). `codes` keeps only those codes.
+
+    From the plans' snapshot rows when the snapshot answers for `as_of` (`milestones`
+    must then be all of them, as on the home page); otherwise one grouped query over
+    `milestones`."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(code, due: int, delivered: int) -> None:
+        if code is not None and (codes is None or code in codes):
+            counts[code][0] += due
+            counts[code][1] += delivered
+
+    if snapshot.is_fresh(as_of, using=milestones.db):
+        rows = (
+            Plan.objects.using(milestones.db)
+            .filter(snapshot__n_due__gt=0)
+            .order_by()
+            .values("jurisdiction__code", "jurisdiction__parent__code")
+            .annotate(due=Sum("snapshot__n_due"), delivered=Sum("snapshot__n_due_delivered"))
+        )
+        for row in rows:
+            for code in (row["jurisdiction__code"], row["jurisdiction__parent__code"]):
+                add(code, row["due"], row["delivered"])
+    else:
+        rows = (
+            milestones.top_level()
+            .filter(deadline__lt=as_of)
+            .order_by()
+            .values("plan__jurisdiction__code", "plan__jurisdiction__parent__code", "status")
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            delivered = row["n"] if row["status"] in DELIVERED else 0
+            for code in (row["plan__jurisdiction__code"], row["plan__jurisdiction__parent__code"]):
+                add(code, row["n"], delivered)
+    return {code: tuple(pair) for code, pair in counts.items()}

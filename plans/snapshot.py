@@ -39,7 +39,8 @@ from dataclasses import dataclass
 
 from django.core.signals import request_finished, request_started
 from django.db import connections, router, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from govtracker.cache import cached_data
@@ -52,7 +53,7 @@ from plans.models import (
     SnapshotState,
     today,
 )
-from plans.progress import Status
+from plans.progress import DELIVERED, Status
 
 STATE_PK = 1
 FIGURES = ("progress", "latest_update_on", "achieved_on")
@@ -60,6 +61,8 @@ PLAN_FIGURES = (
     "progress",
     "n_milestones",
     "n_unreported",
+    "n_due",
+    "n_due_delivered",
     *(f"n_{status}" for status in Status.values),
     *(f"has_{status}" for status in Status.values),
 )
@@ -167,11 +170,25 @@ def _upsert_plans(plans, as_of: datetime.date, using: str) -> int:
         plan=OuterRef("pk")
     )
     flags = {f"has_{s}": Exists(milestones.filter(status=s)) for s in Status.values}
+    # The scorecards' due figures, counted as plans/scorecards.py counts them: top-level
+    # milestones whose deadline has passed, and those of them delivered.
+    due = milestones.filter(parent__isnull=True, deadline__lt=as_of).order_by().values("plan")
+
+    def count(rows):
+        return Coalesce(
+            Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            Value(0),
+        )
+
     figures = (
         plans.using(using)
         .order_by()
         .live_progress(as_of, from_snapshot=True)
-        .annotate(**flags)
+        .annotate(
+            **flags,
+            n_due=count(due),
+            n_due_delivered=count(due.filter(status__in=DELIVERED)),
+        )
         .values_list("pk", *PLAN_FIGURES)
     )
     return _insert_select(PlanSnapshot, "plan_id", PLAN_FIGURES, figures, as_of, using)

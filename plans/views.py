@@ -27,6 +27,7 @@ from plans.progress import DELIVERED, Status, default_tolerance
 from plans.scorecards import (
     Scorecard,
     deadline_year_scorecard,
+    due_by_jurisdiction,
     jurisdiction_scorecard,
     national_scorecard,
 )
@@ -176,34 +177,15 @@ class HomeView(TemplateView):
         return context
 
     def tiles(self, milestones):
-        """Each provincial unit's due milestones, its own plans' and its key cities', in one
-        grouped query (top-level milestones, due once the deadline has passed, as
-        `plans.scorecards` counts them)."""
+        """Each provincial unit's due milestones, its own plans' and its key cities'
+        (`plans.scorecards.due_by_jurisdiction`)."""
         as_of = today()
-
-        def count() -> dict[str, tuple[int, int]]:
-            rows = (
-                milestones.top_level()
-                .filter(deadline__lt=as_of)
-                .order_by()
-                .values("plan__jurisdiction__code", "plan__jurisdiction__parent__code", "status")
-                .annotate(n=Count("pk"))
-            )
-            counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for row in rows:
-                for code in (
-                    row["plan__jurisdiction__code"],
-                    row["plan__jurisdiction__parent__code"],
-                ):
-                    if code in tilemap.LAYOUT:
-                        counts[code][0] += row["n"]
-                        if row["status"] in DELIVERED:
-                            counts[code][1] += row["n"]
-            return {code: tuple(pair) for code, pair in counts.items()}
-
-        # A roll-up over every milestone (a second at national scale), the same for every
-        # visitor until the data changes: kept with the scorecards (SCORECARD_CACHE).
-        counts = cached_data(f"scorecard:tiles:{as_of.isoformat()}", count)
+        # A roll-up over every milestone, the same for every visitor until the data
+        # changes: kept with the scorecards (SCORECARD_CACHE).
+        counts = cached_data(
+            f"scorecard:tiles:{as_of.isoformat()}",
+            lambda: due_by_jurisdiction(milestones, as_of, codes=tilemap.LAYOUT),
+        )
         units = Jurisdiction.objects.provincial().order_by("code")
         return tilemap.tiles(units, counts)
 

@@ -116,3 +116,44 @@ def test_each_roll_up_takes_one_query_whatever_the_size(size, django_assert_num_
         assert scorecards.scorecards_by_jurisdiction(AS_OF)[home.pk].total == 6 * size
     with django_assert_num_queries(1):
         assert Milestone.objects.with_status(AS_OF).filter(status=Status.MISSED).count() == size
+
+
+def test_todays_national_jurisdiction_and_map_figures_are_sums_of_the_plans_snapshot():
+    from unittest import mock
+
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from plans import snapshot
+
+    province = make_jurisdiction(code="340000", level="provincial")
+    city = make_jurisdiction(code="340100", level="key_city", parent=province)
+    make_world(2, province)
+    make_world(1, city)
+    today = D(2026, 11, 29)
+    snapshot.refresh(full=True)
+
+    def figures():
+        return (
+            scorecards.national_scorecard(today).as_dict(),
+            scorecards.jurisdiction_scorecard(province, today).as_dict(),
+            scorecards.jurisdiction_scorecard(city, today).as_dict(),
+            scorecards.due_by_jurisdiction(Milestone.objects.with_status(today), today),
+        )
+
+    with override_settings(SCORECARD_CACHE=False):
+        with CaptureQueriesContext(connection) as queries:
+            from_snapshot = figures()
+        with mock.patch.object(snapshot, "is_fresh", return_value=False):
+            live = figures()
+    # Read from the plans' rows: no milestone, no milestone's snapshot row, is read.
+    read = [q["sql"] for q in queries.captured_queries if "plans_snapshotstate" not in q["sql"]]
+    assert all("plans_plansnapshot" in sql and "plans_milestone" not in sql for sql in read)
+    assert from_snapshot == live
+    # Every top-level milestone of make_world is past its deadline today; 2 of 6 delivered.
+    national, mine, city_card, due = from_snapshot
+    assert (national["total"], national["due"], national["due_delivered"]) == (18, 18, 6)
+    assert (mine["due"], city_card["due"]) == (12, 6)
+    # The map: a province counts its key cities' plans too.
+    assert due == {"340000": (18, 6), "340100": (6, 2)}

@@ -28,7 +28,14 @@ from import_export.formats.base_formats import CSV
 from rest_framework.test import APIClient
 
 from plans import scorecards, services, snapshot
-from plans.models import Milestone, MilestoneSnapshot, Plan, PlanSnapshot, ProgressUpdate
+from plans.models import (
+    Jurisdiction,
+    Milestone,
+    MilestoneSnapshot,
+    Plan,
+    PlanSnapshot,
+    ProgressUpdate,
+)
 from plans.progress import Status
 from plans.resources import ProgressUpdateResource
 from tests.factories import (
@@ -114,6 +121,13 @@ def answers():
     }
     years = sorted({m.deadline.year for m in Milestone.objects.all()})
     cards = [scorecards.national_scorecard().as_dict()]
+    # National, per jurisdiction and the map's due figures: sums of the plans' rows when
+    # the snapshot answers, grouped milestones' statuses otherwise.
+    cards += [
+        (j.pk, scorecards.jurisdiction_scorecard(j).as_dict())
+        for j in Jurisdiction.objects.order_by("pk")
+    ]
+    cards += [scorecards.due_by_jurisdiction(Milestone.objects.with_status(), day)]
     cards += [scorecards.deadline_year_scorecard(year).as_dict() for year in years]
     cards += [
         (pk, card.as_dict()) for pk, card in sorted(scorecards.scorecards_by_jurisdiction().items())
