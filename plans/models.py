@@ -465,8 +465,8 @@ class MilestoneQuerySet(models.QuerySet):
 
         The default question (today, published updates only) is answered from the
         maintained snapshot of each milestone's figures (`MilestoneSnapshot`, README
-        "Status snapshot") when it is valid for today, at one extra small query to check
-        that; any other date, drafts, or a stale snapshot are computed live.
+        "Status snapshot") when it is valid for today, status included (with the default
+        tolerance), at one extra small query to check that; any other date, drafts, or a stale snapshot are computed live.
         `from_snapshot` reads the snapshot whatever its date (plans/snapshot.py, which
         rolls plans up from it as of its own date).
         """
@@ -479,15 +479,32 @@ class MilestoneQuerySet(models.QuerySet):
         # Local import: plans.snapshot builds its SQL from this module's querysets.
         from plans import snapshot
 
+        status = None
         if from_snapshot or (not include_unpublished and snapshot.is_fresh(as_of, using=self.db)):
             # Today's figures from published updates are columns of the maintained
             # snapshot (plans/snapshot.py): no correlated subquery, same results.
             figures = {t: F(f"snapshot__{column}") for t, column in _SNAPSHOT_COLUMNS.items()}
             progress, latest, achieved = (figures[t] for t in _TERMS)
-            rules = _status_rules(figures, expected, as_of, tol, Q())
+            if not from_snapshot and tolerance is None:
+                # And today's status with the default tolerance, written with them: no
+                # CASE to build, compile and evaluate. (`from_snapshot` is how the snapshot
+                # computes that column, so it evaluates the CASE over the figures.)
+                status = F("snapshot__status")
+            else:
+                rules = _status_rules(figures, expected, as_of, tol, Q())
         else:
             published_by = None if include_unpublished else today()
             progress, latest, achieved, rules = self._live_terms(as_of, published_by, expected, tol)
+        if status is None:
+            # One flat CASE, each branch with its own terms: referring to the annotations
+            # above would copy both branches into every condition, and nesting CASEs
+            # overflows SQLite's parser inside a plan's roll-up.
+            status = Case(
+                When(start_date__gt=as_of, then=Value(Status.NOT_STARTED)),
+                *rules,
+                default=Value(Status.MISSED),
+                output_field=models.CharField(max_length=20, choices=Status.choices),
+            )
         return self.annotate(
             progress=progress,
             expected_progress=expected,
@@ -495,15 +512,7 @@ class MilestoneQuerySet(models.QuerySet):
             achieved_on=achieved,
             status_as_of=Value(as_of, output_field=DateField()),
             status_tolerance=Value(tol, output_field=FloatField()),
-            # One flat CASE, each branch with its own terms: referring to the annotations
-            # above would copy both branches into every condition, and nesting CASEs
-            # overflows SQLite's parser inside a plan's roll-up.
-            status=Case(
-                When(start_date__gt=as_of, then=Value(Status.NOT_STARTED)),
-                *rules,
-                default=Value(Status.MISSED),
-                output_field=models.CharField(max_length=20, choices=Status.choices),
-            ),
+            status=status,
         )
 
     def with_figures(self, as_of: datetime.date, published_by: datetime.date | None):
@@ -986,6 +995,15 @@ class MilestoneSnapshot(models.Model):
     progress = models.FloatField("progress", null=True)
     latest_update_on = models.DateField("latest update on", null=True)
     achieved_on = models.DateField("achieved on", null=True)
+    # The status as of the snapshot's date with the default tolerance: the CASE of
+    # `with_status` over the columns above, evaluated when they are written and for every
+    # milestone when the date moves (expected progress moves every day), so that a page of
+    # today's statuses reads a column instead of compiling and evaluating that CASE. NULL,
+    # not "": a row is first inserted with its figures only, and its status is written
+    # next in the same transaction (plans/snapshot.py).
+    status = models.CharField(  # noqa: DJ001
+        "status", max_length=20, choices=Status.choices, null=True
+    )
     computed_for = models.DateField(
         "computed for",
         help_text="The as-of date these figures were last computed (and changed) for.",

@@ -5,9 +5,12 @@ correlated subqueries over millions of updates.
 What it holds: per milestone (`MilestoneSnapshot`) the `progress`, `latest_update_on` and
 `achieved_on` that `Milestone.objects.with_status` derives from its updates (or, for a
 milestone broken into sub-milestones, from theirs), as of the date in `SnapshotState`
-and counting updates published by that date. The status itself is not stored: it also
-depends on the as-of date (expected progress) and the tolerance, and is the same CASE over
-these columns, computed when read. Per plan (`PlanSnapshot`) its roll-up over those
+and counting updates published by that date, and the `status` that `with_status`'s CASE
+gives over these columns as of that date with the default tolerance (read by pages of
+today's statuses; any other date or tolerance evaluates the CASE, and the snapshot's own
+computations evaluate it over the figures). Because the status moves with the date even
+when the figures do not, every refresh to a new day recomputes every milestone's status
+(writing only those that changed). Per plan (`PlanSnapshot`) its roll-up over those
 columns as of the same date: progress, top-level milestones per status, and per status
 whether any milestone is in it. These counts do depend on the date and the tolerance, so
 every refresh to a new day rolls every plan up again, and a changed PROGRESS_TOLERANCE
@@ -152,14 +155,30 @@ def _set_state(using: str, exists: bool, day: datetime.date) -> None:
 def _upsert(milestones, as_of: datetime.date, using: str) -> int:
     """Write the figures of `milestones` as of `as_of` (updates published by then) into
     the snapshot: one INSERT ... SELECT from the live annotation; rows whose figures did
-    not change are left alone. Returns the number of rows written."""
+    not change are left alone. Then their statuses (`_upsert_status`). Returns the number
+    of rows written."""
     figures = (
         milestones.using(using)
         .order_by()
         .with_figures(as_of, published_by=as_of)
         .values_list("pk", *FIGURES)
     )
-    return _insert_select(MilestoneSnapshot, "milestone_id", FIGURES, figures, as_of, using)
+    written = _insert_select(MilestoneSnapshot, "milestone_id", FIGURES, figures, as_of, using)
+    return written + _upsert_status(milestones, as_of, using)
+
+
+def _upsert_status(milestones, as_of: datetime.date, using: str) -> int:
+    """Write the status of `milestones` as of `as_of`, with the default tolerance, from
+    their snapshot figures (which must already be written): `with_status`'s CASE, once,
+    rather than on every page that shows it. Rows whose status did not change are left
+    alone. Returns the number of rows written."""
+    statuses = (
+        milestones.using(using)
+        .order_by()
+        .with_status(as_of, from_snapshot=True)
+        .values_list("pk", "status")
+    )
+    return _insert_select(MilestoneSnapshot, "milestone_id", ("status",), statuses, as_of, using)
 
 
 def _upsert_plans(plans, as_of: datetime.date, using: str) -> int:
@@ -314,6 +333,9 @@ def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
             written = _upsert(Milestone.objects.filter(pk__in=touched), day, using)
             parents = Milestone.objects.filter(pk__in=touched).values("parent_id")
             written += _upsert(Milestone.objects.filter(pk__in=parents), day, using)
+            # Every milestone: its status moves with the date (expected progress, its start
+            # and its deadline), whatever its figures.
+            written += _upsert_status(Milestone.objects.all(), day, using)
             # Every plan: its counts per status move with the date (expected progress).
             written += _upsert_plans(Plan.objects.all(), day, using)
             _set_state(using, exists, day)

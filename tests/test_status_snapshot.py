@@ -379,10 +379,28 @@ def test_the_day_change_falls_back_to_live_until_the_refresh(fresh, client):
         result = snapshot.refresh()
         assert (result.full, result.previous) == (False, TODAY)
         assert result.valid_for == TODAY + datetime.timedelta(days=1)
-        assert result.rows_written == 3  # the child, its parent and their plan
+        # The child's and its parent's figures, then their statuses (90 % reported moves
+        # both), and their plan; no other milestone's status moved in a day.
+        assert result.rows_written == 5
         assert row(child).progress == 0.9
+        assert row(child).status == Milestone.objects.with_status().get(pk=child.pk).status
         assert_snapshot_equals_live()
         assert snapshot.refresh().rows_written == 0  # already valid for today
+
+
+def test_the_daily_refresh_moves_statuses_that_only_the_date_changes(fresh):
+    # Due today and never reported: "no report" today, overdue tomorrow, with no update
+    # in between to touch it.
+    with time_machine.travel(NOON, tick=False):
+        due_today = make_milestone(plan=fresh["plan"], deadline=TODAY)
+        assert row(due_today).status == Status.NO_REPORT
+    with time_machine.travel(NOON + datetime.timedelta(days=1), tick=False):
+        snapshot.refresh()
+        assert row(due_today).status == Status.OVERDUE_UNREPORTED
+        assert Milestone.objects.with_status().get(pk=due_today.pk).status == (
+            Status.OVERDUE_UNREPORTED
+        )
+        assert_snapshot_equals_live()
 
 
 def test_a_page_reads_the_snapshot_and_checks_it_once(fresh, client):
