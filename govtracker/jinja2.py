@@ -21,7 +21,7 @@ from django.template import defaulttags
 from django.template.backends.jinja2 import Jinja2, Template
 from django.template.defaultfilters import floatformat, truncatechars
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
@@ -54,7 +54,18 @@ class RenderedTemplate(Template):
 
 
 def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse(); an address without arguments (the navigation's, a methodology link drawn
+    for every milestone) resolved once per URLconf, script prefix and language."""
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    key = (name, get_urlconf(), get_script_prefix(), get_language())
+    address = _addresses.get(key)
+    if address is None:
+        address = _addresses[key] = reverse(name)
+    return address
+
+
+_addresses: dict[tuple, str] = {}
 
 
 @jinja2.pass_context

@@ -139,7 +139,9 @@ def _percent(x: float) -> str:
 
 
 def _day(d: datetime.date) -> str:
-    return date_format(d, "Y-m-d")
+    # A date's isoformat() is date_format(d, "Y-m-d") without the format parser: drawn for
+    # every milestone of a plan's page.
+    return d.isoformat() if type(d) is datetime.date else date_format(d, "Y-m-d")
 
 
 def explain(

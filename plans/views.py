@@ -294,10 +294,12 @@ class PlanDetailView(BadQueryMixin, DetailView):
         context["update_log"] = list(
             ProgressUpdate.objects.published()
             .filter(milestone__plan=plan)
-            .select_related("milestone__plan")
             .with_source_list()
             .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
         )
+        for update in context["update_log"]:
+            # The plan's milestones are all loaded above: no join, no instance per row.
+            update.milestone = by_milestone[update.milestone_id]
         context["last_updated"] = self._last_updated(milestones, context["update_log"])
         return context
 

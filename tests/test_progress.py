@@ -303,3 +303,12 @@ def test_sub_milestones_nest_one_level_only():
     top.parent = make_milestone(plan=top.plan)
     with pytest.raises(ValidationError):
         top.full_clean()
+
+
+def test_explanations_print_days_as_date_format_does():
+    from django.utils.formats import date_format
+
+    from plans.progress import _day
+
+    for day in (datetime.date(2022, 12, 31), datetime.date(999, 1, 2), datetime.date(2026, 2, 3)):
+        assert _day(day) == date_format(day, "Y-m-d")

@@ -38,3 +38,15 @@ def test_a_value_outside_the_plain_characters_goes_through_reverse():
             reverse_one("plans:jurisdiction-detail", "34 00")
         with pytest.raises(NoReverseMatch):
             reverse_one("plans:plan-detail", "a/b")
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans", "en"])
+def test_the_templates_url_is_reverse_kept_per_language_and_prefix(language, script_prefix):
+    from govtracker.jinja2 import url
+
+    with translation.override(language):
+        assert url("plans:methodology") == reverse("plans:methodology")
+        assert url("plans:deadline-year", 2022) == reverse("plans:deadline-year", args=[2022])
+        script_prefix("/mounted/")
+        assert url("plans:methodology") == f"/mounted/{language}/methodology/"
+        assert url("plans:methodology") == reverse("plans:methodology")
