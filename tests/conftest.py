@@ -29,6 +29,19 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A request leaves its language
+    active in the thread (LocaleMiddleware activates, nothing deactivates), so without this
+    a test's reverse() would follow the language of the test before it: an admin address
+    reversed after an English page was /en/admin/…, and the admin answered in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _axes_off_unless_asked(request, settings):
     """django-axes needs the request in every authenticate() call, which the test client's
     login() does not pass; tests of the lockout itself enable it with the `axes` marker."""

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 from import_export.formats.base_formats import CSV
 from rest_framework.test import APIClient
 
@@ -189,7 +190,8 @@ def test_admin_post_to_another_provinces_plan_changes_nothing(editor_client, wor
 def test_admin_cannot_move_a_plan_to_another_province(editor_client, world):
     plan = world["home_plan"]
     before = snapshot(plan)
-    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    with translation.override("en"):  # the admin in English: its message checked below
+        url = reverse("admin:plans_plan_change", args=[plan.pk])
     data = plan_form(plan, world["other"])
     data.update(
         {
