@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from plans.drafting import chinese_number, draft_milestones, find_deadlines
 from plans.models import Milestone, Plan
@@ -158,7 +159,8 @@ def test_admin_reads_candidates_then_saves_the_reviewed_ones(client, plan_and_ed
 def test_admin_saves_nothing_when_one_candidate_is_invalid(client, plan_and_editor):
     plan, editor = plan_and_editor
     client.force_login(editor)
-    url = reverse("admin:plans_plan_draft_milestones", args=[plan.pk])
+    with translation.override("en"):  # the admin in English: its message checked below
+        url = reverse("admin:plans_plan_draft_milestones", args=[plan.pk])
     data = {
         "_save": "1",
         "draft-TOTAL_FORMS": "2",
