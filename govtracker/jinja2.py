@@ -21,11 +21,12 @@ from django.template import defaulttags
 from django.template.backends.jinja2 import Jinja2, Template
 from django.template.defaultfilters import floatformat, truncatechars
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
 import jinja2
+from govtracker.reverse import reverse_none
 from plans.templatetags import site_tags
 
 
@@ -54,18 +55,11 @@ class RenderedTemplate(Template):
 
 
 def url(name: str, *args, **kwargs) -> str:
-    """reverse(); an address without arguments (the navigation's, a methodology link drawn
-    for every milestone) resolved once per URLconf, script prefix and language."""
+    """reverse(); an address without arguments resolved once per URLconf, script prefix
+    and language (govtracker/reverse.py)."""
     if args or kwargs:
         return reverse(name, args=args or None, kwargs=kwargs or None)
-    key = (name, get_urlconf(), get_script_prefix(), get_language())
-    address = _addresses.get(key)
-    if address is None:
-        address = _addresses[key] = reverse(name)
-    return address
-
-
-_addresses: dict[tuple, str] = {}
+    return reverse_none(name)
 
 
 @jinja2.pass_context

@@ -1,4 +1,4 @@
-"""reverse() for the one-argument addresses drawn on every row of a list.
+"""reverse() for the addresses drawn on every row of a list or page.
 
 A list page links each of its 25-50 rows to a plan, a jurisdiction or an indicator;
 Django's reverse() resolves the pattern, the language prefix and the script prefix anew
@@ -18,6 +18,22 @@ PLACEHOLDER = "Zz0ARG0zZ"
 PLAIN = re.compile(r"[-A-Za-z0-9_]+\Z")
 
 _split: dict[tuple, tuple[str, str]] = {}
+_plain: dict[tuple, str] = {}
+
+
+def _key(viewname: str) -> tuple:
+    """What reverse() depends on besides its arguments."""
+    return (viewname, get_urlconf(), get_script_prefix(), get_language())
+
+
+def reverse_none(viewname: str) -> str:
+    """reverse(viewname), for an address without arguments (the navigation's, a
+    methodology link drawn for every milestone of a plan's page)."""
+    key = _key(viewname)
+    address = _plain.get(key)
+    if address is None:
+        address = _plain[key] = reverse(viewname)
+    return address
 
 
 def reverse_one(viewname: str, value: str) -> str:
@@ -25,7 +41,7 @@ def reverse_one(viewname: str, value: str) -> str:
     value = str(value)
     if not PLAIN.match(value):
         return reverse(viewname, args=[value])
-    key = (viewname, get_urlconf(), get_script_prefix(), get_language())
+    key = _key(viewname)
     parts = _split.get(key)
     if parts is None:
         before, placeholder, after = reverse(viewname, args=[PLACEHOLDER]).partition(PLACEHOLDER)

@@ -237,6 +237,18 @@ class PlanListView(BadQueryMixin, ListView):
         return context
 
 
+def plan_timeline(plan, as_of: datetime.date):
+    """A plan's published updates dated on or before `as_of`, newest first, with their
+    sources: the plan page shows the first TIMELINE_ROWS, PlanUpdatesView all of them."""
+    return (
+        ProgressUpdate.objects.published()
+        .as_of(as_of)
+        .filter(milestone__plan=plan)
+        .with_source_list()
+        .order_by("-as_of", "-id")
+    )
+
+
 class PlanDetailView(BadQueryMixin, DetailView):
     """A plan as it stood on a date: milestones with progress, status and inputs; updates."""
 
@@ -260,14 +272,8 @@ class PlanDetailView(BadQueryMixin, DetailView):
         milestones = list(
             Milestone.objects.with_status(self.as_of).filter(plan=plan).order_by("position", "id")
         )
-        updates = list(
-            ProgressUpdate.objects.published()
-            .as_of(self.as_of)
-            .filter(milestone__plan=plan)
-            .with_source_list()
-            # One row more than shown tells whether there are more, in the same query.
-            .order_by("-as_of", "-id")[: TIMELINE_ROWS + 1]
-        )
+        # One row more than shown tells whether there are more, in the same query.
+        updates = list(plan_timeline(plan, self.as_of)[: TIMELINE_ROWS + 1])
         timeline_truncated = len(updates) > TIMELINE_ROWS
         updates = updates[:TIMELINE_ROWS]
         by_milestone = {milestone.pk: milestone for milestone in milestones}
@@ -336,16 +342,9 @@ class PlanUpdatesView(BadQueryMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        # The plan page's timeline query, with the milestone joined (its statement and unit
+        # The plan page's timeline, whole, with the milestone joined (its statement and unit
         # are drawn); the plan is the one already loaded.
-        return (
-            ProgressUpdate.objects.published()
-            .as_of(self.as_of)
-            .filter(milestone__plan=self.plan)
-            .select_related("milestone")
-            .with_source_list()
-            .order_by("-as_of", "-id")
-        )
+        return plan_timeline(self.plan, self.as_of).select_related("milestone")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

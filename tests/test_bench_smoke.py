@@ -30,9 +30,11 @@ PAGES = [
 ]
 
 
-def test_bench_smoke_mode_measures_every_url(tmp_path):
+def run_smoke(out, *options: str):
+    """bench.run in smoke mode, 1 s a URL, writing to `out`: its output and its report."""
     result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--smoke", "--seconds", "1", "--out", str(tmp_path)],
+        [sys.executable, "-m", "bench.run", "--smoke", "--seconds", "1", "--out", str(out)]
+        + list(options),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -41,8 +43,12 @@ def test_bench_smoke_mode_measures_every_url(tmp_path):
     if result.returncode == SERVER_DID_NOT_START:
         pytest.skip(f"gunicorn could not start on this machine:\n{result.stderr[-2000:]}")
     assert result.returncode == 0, result.stdout + result.stderr
+    [report] = out.glob("*.json")
+    return result, report
 
-    [report] = tmp_path.glob("*.json")
+
+def test_bench_smoke_mode_measures_every_url(tmp_path):
+    result, report = run_smoke(tmp_path)
     data = json.loads(report.read_text())
     assert data["problems"] == []
     rows = data["rows"]
@@ -74,32 +80,7 @@ def test_bench_smoke_mode_measures_every_url(tmp_path):
 
 
 def test_bench_smoke_mode_with_threaded_workers_as_make_serve_runs_them(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.run",
-            "--smoke",
-            "--seconds",
-            "1",
-            "--passes",
-            "uncached",
-            "--no-export",
-            "--threads",
-            "2",
-            "--out",
-            str(tmp_path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode == SERVER_DID_NOT_START:
-        pytest.skip(f"gunicorn could not start on this machine:\n{result.stderr[-2000:]}")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-    [report] = tmp_path.glob("*.json")
+    _result, report = run_smoke(tmp_path, "--passes", "uncached", "--no-export", "--threads", "2")
     data = json.loads(report.read_text())
     assert data["problems"] == [] and data["meta"]["threads"] == 2
     assert [row["name"] for row in data["rows"]] == PAGES

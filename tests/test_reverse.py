@@ -1,4 +1,5 @@
-"""reverse_one() answers what reverse() answers, in every language and script prefix."""
+"""reverse_one() and reverse_none() answer what reverse() answers, in every language and
+script prefix."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
