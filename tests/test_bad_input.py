@@ -115,7 +115,10 @@ def test_fuzzed_query_parameters_never_break_a_page(client, site, page, language
         url = reverse(name, args=args(site))
     response = client.get(url, params)
     assert response.status_code in {200, 301, 302, 400, 404}, (url, params, response.status_code)
-    body = response.content.decode()
+    # format=csv is a known parameter: those pages answer with a streamed CSV export
+    body = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode()
     for value in itertools.chain.from_iterable(
         v if isinstance(v, list) else [v] for v in params.values()
     ):
