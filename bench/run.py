@@ -89,6 +89,8 @@ def server_env(database_url: str, static_root: Path, **extra: str) -> dict[str, 
         # One client address sending thousands of requests would only measure 429s.
         "API_ANON_RATE": "",
         "LOG_LEVEL": "ERROR",
+        # Production's default (prepared statements on); 0 measures the difference.
+        "DB_PREPARED_STATEMENTS": os.environ.get("DB_PREPARED_STATEMENTS", "1"),
     }
     env.update(extra)
     return env

@@ -32,7 +32,14 @@ class LatestUpdatesFeed(Feed):
     def items(self, obj=None):
         return (
             self.updates(obj)
-            .for_timeline()
+            .for_timeline(
+                "modified",
+                "milestone__plan__jurisdiction__code",
+                "milestone__plan__jurisdiction__level",
+                "milestone__plan__jurisdiction__name_zh_hant",
+                "milestone__plan__jurisdiction__name_zh_hans",
+                "milestone__plan__jurisdiction__name_en",
+            )
             .select_related("milestone__plan__jurisdiction")
             .order_by("-published_on", "-id")[:FEED_ITEMS]
         )

@@ -165,7 +165,6 @@ class HomeView(TemplateView):
             passed=listed.filter(deadline__lt=as_of).order_by("-deadline", "-id")[:HOME_ROWS],
             updates=ProgressUpdate.objects.published()
             .for_timeline()
-            .select_related("milestone__plan__jurisdiction")
             .order_by("-published_on", "-id")[:HOME_ROWS],
             tiles=self.tiles(milestones),
             tile_size=tilemap.TILE - tilemap.GAP,

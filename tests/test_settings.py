@@ -52,3 +52,30 @@ def test_production_starts_with_a_secret_key():
     result = run_settings(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="example.org")
     assert result.returncode == 0, result.stderr
     assert " False " in result.stdout
+
+
+def database_options(**env) -> str:
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='govtracker.settings'; "
+        "from django.conf import settings; "
+        "print(sorted(settings.DATABASES['default'].get('OPTIONS', {}).items()))"
+    )
+    clean_env = {"PATH": os.environ.get("PATH", ""), **env}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean_env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    url = "postgres://someone@db.invalid:5432/govtracker"
+    assert "('prepare_threshold', 5), ('server_side_binding', True)" in database_options(
+        DATABASE_URL=url
+    )
+    # A pooler in transaction mode without prepared statements (PgBouncer before 1.21).
+    options = database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0")
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    assert "jit=off" in options
+    # SQLite has no such options.
+    assert "server_side_binding" not in database_options()
