@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 
 from govtracker.cache import cached_data
 from plans import snapshot
-from plans.models import Jurisdiction, Milestone, Plan, today
+from plans.models import Jurisdiction, Milestone, Plan, PlanYearSnapshot, today
 from plans.progress import DELIVERED, OPEN, Status
 
 
@@ -149,6 +149,22 @@ def _from_plan_snapshot(plans, as_of: datetime.date) -> Scorecard | None:
     )
 
 
+def _from_year_snapshot(year: int, as_of: datetime.date) -> DeadlineYearScorecard:
+    """The deadline year's scorecard summed from the plans' rows for that year (the
+    snapshot must answer for `as_of`)."""
+    totals = PlanYearSnapshot.objects.filter(year=year).aggregate(
+        **{name: Coalesce(Sum(name), 0) for name in SNAPSHOT_COUNTS}
+    )
+    counts = {s: totals[f"n_{s}"] for s in Status.values if totals[f"n_{s}"]}
+    return DeadlineYearScorecard(
+        as_of=as_of,
+        counts=counts,
+        due=totals["n_due"],
+        due_delivered=totals["n_due_delivered"],
+        year=year,
+    )
+
+
 def _public_cached(key: str, compute, include_unpublished: bool):
     """The public roll-ups are shared by many pages (every page of a jurisdiction's or a
     year's list, the API): kept in the cache under the data version (govtracker/cache.py).
@@ -206,6 +222,8 @@ def deadline_year_scorecard(
     as_of = as_of or today()
 
     def compute():
+        if not include_unpublished and snapshot.is_fresh(as_of):
+            return _from_year_snapshot(year, as_of)
         rows = _grouped(
             Milestone.objects.due_in_year(year), as_of, include_unpublished=include_unpublished
         )

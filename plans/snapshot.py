@@ -14,7 +14,9 @@ when the figures do not, every refresh to a new day recomputes every milestone's
 columns as of the same date: progress, top-level milestones per status, and per status
 whether any milestone is in it. These counts do depend on the date and the tolerance, so
 every refresh to a new day rolls every plan up again, and a changed PROGRESS_TOLERANCE
-needs `refresh_status_snapshot --full`.
+needs `refresh_status_snapshot --full`. Per plan and deadline year (`PlanYearSnapshot`)
+its top-level milestones due that year per status, rewritten with the plan's row: the
+deadline-year scorecard sums a year's rows.
 
 How it stays true:
 - one definition of the rules: every row is written by one set-based statement,
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 from django.core.signals import request_finished, request_started
 from django.db import connections, router, transaction
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from govtracker.cache import cached_data
@@ -52,6 +54,7 @@ from plans.models import (
     MilestoneSnapshot,
     Plan,
     PlanSnapshot,
+    PlanYearSnapshot,
     ProgressUpdate,
     SnapshotState,
     today,
@@ -213,14 +216,62 @@ def _upsert_plans(plans, as_of: datetime.date, using: str) -> int:
     return _insert_select(PlanSnapshot, "plan_id", PLAN_FIGURES, figures, as_of, using)
 
 
-def _insert_select(model, key: str, names, figures, as_of: datetime.date, using: str) -> int:
-    """INSERT INTO model's table SELECT figures ON CONFLICT (key) DO UPDATE, leaving rows
-    whose figures are unchanged alone."""
+YEAR_FIGURES = (
+    "n_milestones",
+    "n_due",
+    "n_due_delivered",
+    *(f"n_{status}" for status in Status.values),
+)
+
+
+def _upsert_plan_years(plans, as_of: datetime.date, using: str) -> int:
+    """Write the rows of `plans` (ids; None: every plan) per deadline year as of `as_of`,
+    from their milestones' snapshot figures (which must already be written): every
+    milestone due that year, and, counted as plans/scorecards.py counts a deadline year,
+    the top-level ones per status, those past their deadline and those of them
+    delivered. One INSERT ... SELECT ... GROUP BY, leaving unchanged rows alone; then the
+    rows of years in which a plan no longer has a milestone (a deadline moved, a
+    milestone deleted) go. Returns the number of rows written or deleted."""
+    milestones = Milestone.objects.all()
+    rows = PlanYearSnapshot.objects.using(using)
+    if plans is not None:
+        milestones = milestones.filter(plan__in=plans)
+        rows = rows.filter(plan__in=plans)
+    top = Q(parent__isnull=True)
+    past = top & Q(deadline__lt=as_of)
+    counts = (
+        milestones.using(using)
+        .with_status(as_of, from_snapshot=True)
+        .order_by()
+        .annotate(year=ExtractYear("deadline"))
+        .values("plan", "year")
+        .annotate(
+            n_milestones=Count("pk"),
+            n_due=Count("pk", filter=past),
+            n_due_delivered=Count("pk", filter=past & Q(status__in=DELIVERED)),
+            **{f"n_{s}": Count("pk", filter=top & Q(status=s)) for s in Status.values},
+        )
+        .values_list("plan", "year", *YEAR_FIGURES)
+    )
+    written = _insert_select(
+        PlanYearSnapshot, ("plan_id", "year"), YEAR_FIGURES, counts, as_of, using
+    )
+    due_that_year = Milestone.objects.filter(plan=OuterRef("plan"), deadline__year=OuterRef("year"))
+    deleted, _ = rows.exclude(Exists(due_that_year)).delete()
+    return written + deleted
+
+
+def _insert_select(
+    model, key: str | tuple[str, ...], names, figures, as_of: datetime.date, using: str
+) -> int:
+    """INSERT INTO model's table SELECT figures ON CONFLICT (key: a column, or the columns
+    of a unique constraint) DO UPDATE, leaving rows whose figures are unchanged alone."""
     connection = connections[using]
     qn = connection.ops.quote_name
     select_sql, select_params = figures.query.get_compiler(using=using).as_sql()
     table = qn(model._meta.db_table)
-    columns = ", ".join(qn(c) for c in (key, *names, "computed_for"))
+    keys = (key,) if isinstance(key, str) else key
+    columns = ", ".join(qn(c) for c in (*keys, *names, "computed_for"))
     differs = " OR ".join(
         f"{table}.{qn(c)} {'IS NOT' if connection.vendor == 'sqlite' else 'IS DISTINCT FROM'}"
         f" excluded.{qn(c)}"
@@ -232,7 +283,8 @@ def _insert_select(model, key: str, names, figures, as_of: datetime.date, using:
     sql = (
         f"INSERT INTO {table} ({columns})"
         f" SELECT f.*, {day} FROM ({select_sql}) f WHERE true"
-        f" ON CONFLICT ({qn(key)}) DO UPDATE SET {assignments} WHERE {differs}"
+        f" ON CONFLICT ({', '.join(qn(c) for c in keys)}) DO UPDATE SET {assignments}"
+        f" WHERE {differs}"
     )
     params = (connection.ops.adapt_datefield_value(as_of), *select_params)
     with connection.cursor() as cursor:
@@ -280,6 +332,7 @@ def refresh_milestones(
         plans |= set(present.values())
         if plans:
             _upsert_plans(Plan.objects.filter(pk__in=plans), day, using)
+            _upsert_plan_years(plans, day, using)
 
 
 @dataclass(frozen=True)
@@ -314,6 +367,8 @@ def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
             _analyze(using, MilestoneSnapshot)
             written += _upsert_plans(Plan.objects.all(), day, using)
             _analyze(using, PlanSnapshot)
+            written += _upsert_plan_years(None, day, using)
+            _analyze(using, PlanYearSnapshot)
             _set_state(using, exists, day)
             return Refreshed(True, previous, day, written)
         written = 0
@@ -338,6 +393,7 @@ def refresh(*, full: bool = False, using: str | None = None) -> Refreshed:
             written += _upsert_status(Milestone.objects.all(), day, using)
             # Every plan: its counts per status move with the date (expected progress).
             written += _upsert_plans(Plan.objects.all(), day, using)
+            written += _upsert_plan_years(None, day, using)
             _set_state(using, exists, day)
         return Refreshed(False, previous, day, written)
 
@@ -413,6 +469,7 @@ def _milestone_deleted(sender, instance, using=None, **kwargs):
 
 def _plan_deleted(sender, instance, using=None, **kwargs):
     PlanSnapshot.objects.using(using or _alias(None)).filter(pk=instance.pk).delete()
+    PlanYearSnapshot.objects.using(using or _alias(None)).filter(plan=instance.pk).delete()
 
 
 def connect() -> None:

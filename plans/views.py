@@ -9,7 +9,7 @@ import csv
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, Count, When
+from django.db.models import Case, Count, Sum, When
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,9 +20,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from govtracker.cache import cached_data
 from govtracker.pagination import DataVersionedPaginator
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
-from plans import source_data, tilemap
+from plans import snapshot, source_data, tilemap
 from plans.filters import YEARS, PlanFilter
-from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, today
+from plans.models import Jurisdiction, Milestone, Plan, PlanYearSnapshot, ProgressUpdate, today
 from plans.progress import DELIVERED, Status, default_tolerance
 from plans.scorecards import (
     Scorecard,
@@ -405,16 +405,25 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
 
 
 def deadline_years() -> list[tuple[int, int]]:
-    """(year, milestones due in it), in order: a GROUP BY over every milestone (0.1-0.2 s
-    at national scale), kept with the scorecards until the data changes."""
+    """(year, milestones due in it), in order, kept with the scorecards until the data
+    changes: summed from the plans' rows per year when the snapshot is valid for today,
+    otherwise a GROUP BY over every milestone (0.3 s at national scale)."""
 
     def count() -> list[tuple[int, int]]:
-        years = (
-            Milestone.objects.order_by()
-            .values_list("deadline__year")
-            .annotate(n=Count("pk"))
-            .order_by("deadline__year")
-        )
+        if snapshot.is_fresh(today()):
+            years = (
+                PlanYearSnapshot.objects.order_by()
+                .values_list("year")
+                .annotate(n=Sum("n_milestones"))
+                .order_by("year")
+            )
+        else:
+            years = (
+                Milestone.objects.order_by()
+                .values_list("deadline__year")
+                .annotate(n=Count("pk"))
+                .order_by("deadline__year")
+            )
         return list(years)
 
     return cached_data("deadline-years", count)

@@ -35,7 +35,8 @@ PAGES = {
     "/en/plans/p0/updates/": 4,
     "/en/plans/p0/updates/?as_of=2022-07-01": 4,
     "/en/jurisdictions/340000/": 8,
-    "/en/deadlines/": 1,
+    # The list of years: the snapshot's check, then a sum of the plans' rows per year.
+    "/en/deadlines/": 2,
     "/en/deadlines/2022/": 5,
     "/en/deadlines/2022/?status=missed": 5,
     "/en/indicators/": 2,

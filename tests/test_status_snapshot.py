@@ -34,10 +34,12 @@ from plans.models import (
     MilestoneSnapshot,
     Plan,
     PlanSnapshot,
+    PlanYearSnapshot,
     ProgressUpdate,
 )
 from plans.progress import Status
 from plans.resources import ProgressUpdateResource
+from plans.views import deadline_years
 from tests.factories import (
     make_editor,
     make_jurisdiction,
@@ -92,6 +94,8 @@ op_st = st.one_of(
     st.tuples(st.just("make_quantitative"), index, decimals),
     st.tuples(st.just("reparent"), index, index),
     st.tuples(st.just("delete_milestone"), index),
+    # A deadline moved, possibly into another year (the deadline-year scorecards).
+    st.tuples(st.just("move_deadline"), index, st.integers(-800, 800)),
     st.tuples(st.just("day_change"), st.integers(-3, 3)),
 )
 
@@ -129,6 +133,7 @@ def answers():
     ]
     cards += [scorecards.due_by_jurisdiction(Milestone.objects.with_status(), day)]
     cards += [scorecards.deadline_year_scorecard(year).as_dict() for year in years]
+    cards += [deadline_years()]  # the list of years, every milestone counted
     cards += [
         (pk, card.as_dict()) for pk, card in sorted(scorecards.scorecards_by_jurisdiction().items())
     ]
@@ -141,6 +146,8 @@ def assert_snapshot_equals_live():
         from_snapshot = answers()
     assert "plans_milestonesnapshot" in queries.captured_queries[-1]["sql"]
     assert any("plans_plansnapshot" in q["sql"] for q in queries.captured_queries)
+    if Milestone.objects.exists():  # a deadline year to ask about
+        assert any("plans_planyearsnapshot" in q["sql"] for q in queries.captured_queries)
     with live():
         assert from_snapshot == answers()
 
@@ -192,6 +199,11 @@ def apply(op, source, user) -> None:
             milestone.save()
         elif kind == "delete_milestone":
             milestone.delete()
+        elif kind == "move_deadline":
+            deadline = milestone.deadline + datetime.timedelta(days=op[2])
+            if deadline > milestone.start_date:
+                milestone.deadline = deadline
+                milestone.save()
 
 
 @time_machine.travel(NOON, tick=False)
@@ -355,6 +367,7 @@ def test_milestone_changes_and_drafted_milestones_refresh_it(fresh):
     fresh["plan"].delete()
     assert not MilestoneSnapshot.objects.exists()
     assert not PlanSnapshot.objects.exists()
+    assert not PlanYearSnapshot.objects.exists()
 
 
 def test_the_day_change_falls_back_to_live_until_the_refresh(fresh, client):
@@ -380,8 +393,9 @@ def test_the_day_change_falls_back_to_live_until_the_refresh(fresh, client):
         assert (result.full, result.previous) == (False, TODAY)
         assert result.valid_for == TODAY + datetime.timedelta(days=1)
         # The child's and its parent's figures, then their statuses (90 % reported moves
-        # both), and their plan; no other milestone's status moved in a day.
-        assert result.rows_written == 5
+        # both), their plan, and the plan's row for the parent's deadline year (a count
+        # per status moved); no other milestone's status moved in a day.
+        assert result.rows_written == 6
         assert row(child).progress == 0.9
         assert row(child).status == Milestone.objects.with_status().get(pk=child.pk).status
         assert_snapshot_equals_live()
