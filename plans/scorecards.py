@@ -134,35 +134,36 @@ def _scorecard(rows, as_of: datetime.date, cls=Scorecard, **extra) -> Scorecard:
 SNAPSHOT_COUNTS = ("n_due", "n_due_delivered", *(f"n_{s}" for s in Status.values))
 
 
+def _summed(rows, prefix: str, as_of: datetime.date, cls=Scorecard, **extra) -> Scorecard:
+    """A scorecard summed over snapshot `rows` whose counts are named SNAPSHOT_COUNTS
+    (behind `prefix`, the path to them from `rows`' model)."""
+    totals = rows.order_by().aggregate(
+        **{name: Coalesce(Sum(f"{prefix}{name}"), 0) for name in SNAPSHOT_COUNTS}
+    )
+    counts = {s: totals[f"n_{s}"] for s in Status.values if totals[f"n_{s}"]}
+    return cls(
+        as_of=as_of,
+        counts=counts,
+        due=totals["n_due"],
+        due_delivered=totals["n_due_delivered"],
+        **extra,
+    )
+
+
 def _from_plan_snapshot(plans, as_of: datetime.date) -> Scorecard | None:
     """The scorecard of `plans`' milestones summed from the plans' snapshot rows, or None
     when the snapshot does not answer for `as_of` (another day, or not yet refreshed)."""
     if not snapshot.is_fresh(as_of, using=plans.db):
         return None
     # A plan without a row has no milestone: its NULLs add nothing.
-    totals = plans.order_by().aggregate(
-        **{name: Coalesce(Sum(f"snapshot__{name}"), 0) for name in SNAPSHOT_COUNTS}
-    )
-    counts = {s: totals[f"n_{s}"] for s in Status.values if totals[f"n_{s}"]}
-    return Scorecard(
-        as_of=as_of, counts=counts, due=totals["n_due"], due_delivered=totals["n_due_delivered"]
-    )
+    return _summed(plans, "snapshot__", as_of)
 
 
 def _from_year_snapshot(year: int, as_of: datetime.date) -> DeadlineYearScorecard:
     """The deadline year's scorecard summed from the plans' rows for that year (the
     snapshot must answer for `as_of`)."""
-    totals = PlanYearSnapshot.objects.filter(year=year).aggregate(
-        **{name: Coalesce(Sum(name), 0) for name in SNAPSHOT_COUNTS}
-    )
-    counts = {s: totals[f"n_{s}"] for s in Status.values if totals[f"n_{s}"]}
-    return DeadlineYearScorecard(
-        as_of=as_of,
-        counts=counts,
-        due=totals["n_due"],
-        due_delivered=totals["n_due_delivered"],
-        year=year,
-    )
+    rows = PlanYearSnapshot.objects.filter(year=year)
+    return _summed(rows, "", as_of, cls=DeadlineYearScorecard, year=year)
 
 
 def _public_cached(key: str, compute, include_unpublished: bool):

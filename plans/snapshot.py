@@ -15,8 +15,8 @@ columns as of the same date: progress, top-level milestones per status, and per 
 whether any milestone is in it. These counts do depend on the date and the tolerance, so
 every refresh to a new day rolls every plan up again, and a changed PROGRESS_TOLERANCE
 needs `refresh_status_snapshot --full`. Per plan and deadline year (`PlanYearSnapshot`)
-its top-level milestones due that year per status, rewritten with the plan's row: the
-deadline-year scorecard sums a year's rows.
+its milestones due that year, and its top-level ones among them per status, written with
+the plan's row: the deadline-year scorecard and the list of years sum these rows.
 
 How it stays true:
 - one definition of the rules: every row is written by one set-based statement,
@@ -468,8 +468,9 @@ def _milestone_deleted(sender, instance, using=None, **kwargs):
 
 
 def _plan_deleted(sender, instance, using=None, **kwargs):
-    PlanSnapshot.objects.using(using or _alias(None)).filter(pk=instance.pk).delete()
-    PlanYearSnapshot.objects.using(using or _alias(None)).filter(plan=instance.pk).delete()
+    using = using or _alias(None)
+    PlanSnapshot.objects.using(using).filter(pk=instance.pk).delete()
+    PlanYearSnapshot.objects.using(using).filter(plan=instance.pk).delete()
 
 
 def connect() -> None:
