@@ -9,6 +9,7 @@ from django.views.generic import ListView
 from govtracker.pagination import DataVersionedPaginator
 from metrics import charts
 from metrics.models import Indicator, IndicatorTarget, Observation
+from metrics.tables import ObservationTable
 from plans.models import Jurisdiction
 from plans.views import PAGE_SIZE, BadQuery, BadQueryMixin, csv_response
 
@@ -84,11 +85,7 @@ class IndicatorDetailView(BadQueryMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return (
-            Observation.objects.filter(indicator=self.indicator)
-            .select_related("jurisdiction", "source")
-            .order_by("-as_of", "jurisdiction__code")
-        )
+        return ObservationTable(self.indicator)
 
     def csv(self):
         rows = (
@@ -102,7 +99,7 @@ class IndicatorDetailView(BadQueryMixin, ListView):
                 observation.source.display_title,
                 observation.source.url,
             )
-            for observation in self.get_queryset().iterator(chunk_size=2000)
+            for observation in self.get_queryset().rows().iterator(chunk_size=2000)
         )
         header = [
             _("as of"),
