@@ -17,6 +17,8 @@ Django's lexer) still finds every message:
 
 import sys
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaulttags
 from django.template.backends.jinja2 import Jinja2, Template
 from django.template.defaultfilters import floatformat, truncatechars
@@ -45,6 +47,9 @@ class Backend(Jinja2):
 class RenderedTemplate(Template):
     def render(self, context=None, request=None):
         context = {} if context is None else context
+        # The templates' `_()` reads `gettext` from the context before the environment's
+        # globals: the page's language's memoized one (see page_gettext).
+        context.setdefault("gettext", page_gettext(get_language()))
         html = super().render(context, request)
         # Only the test machinery imports django.test.signals; in production nobody listens
         # and this costs one dictionary lookup.
@@ -52,6 +57,46 @@ class RenderedTemplate(Template):
         if signals is not None and signals.template_rendered.has_listeners():
             signals.template_rendered.send(sender=self, template=self, context=context)
         return html
+
+
+# Each language's messages, as translated so far. The templates' messages are literals
+# (`_("...")`), a bounded set; a page asks for 100-250 of them on every request, each a
+# Django gettext that finds the active translation behind asgiref's context-local and
+# looks the message up in the catalogues: a millisecond or two of every page.
+_translated: dict[str, dict[str, str]] = {}
+
+
+def page_gettext(language: str | None):
+    """gettext for a page rendered in `language` (the active language while it renders),
+    remembering each message's translation. The page's own templates read it from the
+    context; macros imported from other templates see only the globals (remembered_gettext)."""
+    memo = _translated.setdefault(language or "", {})
+
+    def gettext_remembered(message: str) -> str:
+        try:
+            return memo[message]
+        except KeyError:
+            memo[message] = translated = gettext(message)
+            return translated
+
+    return gettext_remembered
+
+
+def remembered_gettext(message: str) -> str:
+    """gettext remembering each message's translation in the active language."""
+    memo = _translated.setdefault(get_language() or "", {})
+    try:
+        return memo[message]
+    except KeyError:
+        memo[message] = translated = gettext(message)
+        return translated
+
+
+@receiver(setting_changed)
+def _forget_translations(*, setting, **kwargs):
+    # The settings Django reloads its catalogues for (tests override them).
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _translated.clear()
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -103,7 +148,7 @@ def counted(n: int, what: str) -> str:
 
 def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    env.install_gettext_callables(remembered_gettext, ngettext, newstyle=False)
     env.globals.update(
         url=url,
         get_language=get_language,

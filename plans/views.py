@@ -9,7 +9,7 @@ import csv
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, Count, Sum, When
+from django.db.models import Case, Count, Prefetch, Sum, When, prefetch_related_objects
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -271,8 +271,9 @@ class PlanDetailView(BadQueryMixin, DetailView):
         milestones = list(
             Milestone.objects.with_status(self.as_of).filter(plan=plan).order_by("position", "id")
         )
-        # One row more than shown tells whether there are more, in the same query.
-        updates = list(plan_timeline(plan, self.as_of)[: TIMELINE_ROWS + 1])
+        # One row more than shown tells whether there are more, in the same query. The
+        # timeline's and the log's sources are read together, below.
+        updates = list(plan_timeline(plan, self.as_of).prefetch_related(None)[: TIMELINE_ROWS + 1])
         timeline_truncated = len(updates) > TIMELINE_ROWS
         updates = updates[:TIMELINE_ROWS]
         by_milestone = {milestone.pk: milestone for milestone in milestones}
@@ -299,12 +300,16 @@ class PlanDetailView(BadQueryMixin, DetailView):
         context["update_log"] = list(
             ProgressUpdate.objects.published()
             .filter(milestone__plan=plan)
-            .with_source_list()
             .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
         )
         for update in context["update_log"]:
             # The plan's milestones are all loaded above: no join, no instance per row.
             update.milestone = by_milestone[update.milestone_id]
+        # Mostly the same updates twice (the latest reported, the latest published): their
+        # sources in one query.
+        prefetch_related_objects(
+            [*updates, *context["update_log"]], Prefetch("sources", to_attr="source_list")
+        )
         context["last_updated"] = self._last_updated(milestones, context["update_log"])
         return context
 

@@ -5,7 +5,8 @@ import pytest
 from django.template import engines
 from django.utils import translation
 
-from govtracker.jinja2 import counted, fill
+import jinja2
+from govtracker.jinja2 import _translated, counted, fill
 
 
 def render(source: str, **context) -> str:
@@ -40,3 +41,29 @@ def test_messages_are_translated_in_the_active_language():
         assert render('{{ _("Page %(number)s of %(total)s")|fill(number=2, total=3) }}') == (
             translation.gettext("Page %(number)s of %(total)s") % {"number": 2, "total": 3}
         )
+
+
+def test_remembered_translations_follow_the_language_of_each_render(tmp_path, settings):
+    # A message remembered in one language must not be shown in another: the page's own
+    # template (its context's gettext) and a macro imported from another template (the
+    # environment's global gettext) alike, language after language.
+    (tmp_path / "macros.html").write_text('{% macro title() %}{{ _("Plans") }}{% endmacro %}')
+    env = engines["jinja2"].env
+    loader = env.loader
+    env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(tmp_path), loader])
+    try:
+        source = '{% import "macros.html" as m %}{{ _("Plans") }}|{{ m.title() }}'
+        expected = {"zh-hant": "規劃|規劃", "en": "Plans|Plans", "zh-hans": "规划|规划"}
+        for language in ["zh-hant", "en", "zh-hans", "en", "zh-hant", "zh-hans"]:
+            with translation.override(language):
+                assert render(source) == expected[language], language
+    finally:
+        env.loader = loader
+
+
+def test_remembered_translations_are_forgotten_when_the_catalogues_change(settings):
+    with translation.override("en"):
+        render('{{ _("Plans") }}')
+    assert _translated
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+    assert not _translated
