@@ -97,6 +97,47 @@ def _forget_translations(*, setting, **kwargs):
     # The settings Django reloads its catalogues for (tests override them).
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
         _translated.clear()
+        _field_html.clear()
+    if setting in {"FORM_RENDERER", "TEMPLATES"}:
+        _field_html.clear()
+
+
+# Filter-form fields as drawn, by form, field, value and language (see form_field). Bounded:
+# a value comes from the query string, so the distinct keys are not; the rare overflow
+# starts afresh.
+_FIELDS_REMEMBERED = 2_000
+_field_html: dict[tuple, Markup] = {}
+
+
+def form_field(field, owner) -> Markup:
+    """A bound form field's label and widget, as `{{ field.label_tag() }}{{ field }}` draws
+    them, remembered. Django draws each through its form renderer's templates, about
+    0.25 ms a field: 15 % of the plans list, for HTML that depends only on the form's
+    definition, the field, its value and the language. `owner` is what defines the form,
+    the same class on every request: a FilterSet (django-filter builds a new form class for
+    each FilterSet instance, so the form's own class names nothing). A field with errors is
+    drawn afresh (its widget then says so)."""
+    if field.errors:
+        return Markup(field.label_tag() + str(field))
+    value = field.value()
+    key = (
+        owner if isinstance(owner, type) else type(owner),
+        field.html_name,
+        field.auto_id,
+        field.form.is_bound,
+        get_language(),
+        tuple(value) if isinstance(value, list) else value,
+    )
+    try:
+        return _field_html[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key: drawn, not remembered
+        return Markup(field.label_tag() + str(field))
+    if len(_field_html) >= _FIELDS_REMEMBERED:
+        _field_html.clear()
+    _field_html[key] = html = Markup(field.label_tag() + str(field))
+    return html
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -159,6 +200,7 @@ def environment(**options) -> jinja2.Environment:
         status_badge=site_tags.status_badge,
         progress_bar=site_tags.progress_bar,
         counted=counted,
+        form_field=form_field,
     )
     env.filters.update(
         fill=fill,

@@ -6,7 +6,7 @@ from django.template import engines
 from django.utils import translation
 
 import jinja2
-from govtracker.jinja2 import _translated, counted, fill
+from govtracker.jinja2 import _translated, counted, fill, form_field
 
 
 def render(source: str, **context) -> str:
@@ -67,3 +67,34 @@ def test_remembered_translations_are_forgotten_when_the_catalogues_change(settin
     assert _translated
     settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
     assert not _translated
+
+
+@pytest.mark.django_db
+def test_remembered_form_fields_are_drawn_as_django_draws_them():
+    # The plans list's filter fields, remembered by form, field, value and language: each
+    # must be what Django draws for that request, whatever was drawn before it.
+    from django.http import QueryDict
+
+    from plans.filters import PlanFilter
+    from plans.models import Plan
+
+    queries = ["", "level=county", "level=national&o=title", "deadline_year=2023",
+               "deadline_year=abc", "issued_after=2021-01-01", "issued_after=2021-13-01",
+               "status=missed", "status=bogus"]  # fmt: skip
+    for language in ["en", "zh-hant", "en", "zh-hans"]:
+        with translation.override(language):
+            for query in queries * 2:
+                data = QueryDict(query) or None
+                drawn = PlanFilter(data, queryset=Plan.objects.all()).form
+                filterset = PlanFilter(data, queryset=Plan.objects.all())
+                for name in ["level", "kind", "status", "deadline_year", "issued_after", "o"]:
+                    expected = drawn[name].label_tag() + str(drawn[name])
+                    remembered = form_field(filterset.form[name], filterset)
+                    assert remembered == expected, (language, query, name)
+    with translation.override("en"):
+        invalid = PlanFilter(QueryDict("deadline_year=abc"), queryset=Plan.objects.all()).form
+        assert 'aria-invalid="true"' in form_field(invalid["deadline_year"], PlanFilter)
+        # Remembered, not drawn again, for another request with the same value.
+        first, second = (PlanFilter(QueryDict("level=county"), queryset=Plan.objects.all())
+                         for _ in range(2))  # fmt: skip
+        assert form_field(first.form["level"], first) is form_field(second.form["level"], second)
