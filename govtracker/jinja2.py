@@ -28,6 +28,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
 import jinja2
+from govtracker.rendering import active_language, rendering_page
 from govtracker.reverse import reverse_none
 from plans.templatetags import site_tags
 
@@ -50,7 +51,9 @@ class RenderedTemplate(Template):
         # The templates' `_()` reads `gettext` from the context before the environment's
         # globals: the page's language's memoized one (see page_gettext).
         context.setdefault("gettext", page_gettext(get_language()))
-        html = super().render(context, request)
+        # The page's language, URLconf and script prefix, read once (govtracker/rendering.py).
+        with rendering_page():
+            html = super().render(context, request)
         # Only the test machinery imports django.test.signals; in production nobody listens
         # and this costs one dictionary lookup.
         signals = sys.modules.get("django.test.signals")
@@ -84,7 +87,7 @@ def page_gettext(language: str | None):
 
 def remembered_gettext(message: str) -> str:
     """gettext remembering each message's translation in the active language."""
-    memo = _translated.setdefault(get_language() or "", {})
+    memo = _translated.setdefault(active_language() or "", {})
     try:
         return memo[message]
     except KeyError:
@@ -125,7 +128,7 @@ def form_field(field, owner) -> Markup:
         field.html_name,
         field.auto_id,
         field.form.is_bound,
-        get_language(),
+        active_language(),
         tuple(value) if isinstance(value, list) else value,
     )
     try:

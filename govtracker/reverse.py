@@ -9,8 +9,9 @@ language, with a placeholder, and then filled in.
 
 import re
 
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import reverse
+
+from govtracker.rendering import reverse_context
 
 # Accepted by the slug and code converters alike, and found in no prefix.
 PLACEHOLDER = "Zz0ARG0zZ"
@@ -23,7 +24,7 @@ _plain: dict[tuple, str] = {}
 
 def _key(viewname: str) -> tuple:
     """What reverse() depends on besides its arguments."""
-    return (viewname, get_urlconf(), get_script_prefix(), get_language())
+    return (viewname, *reverse_context())
 
 
 def reverse_none(viewname: str) -> str:

@@ -7,7 +7,7 @@ stored, so that an editor's correction never has to be made twice.
 
 from functools import lru_cache
 
-from django.utils.translation import get_language
+from govtracker.rendering import active_language
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +28,7 @@ def to_simplified(text: str) -> str:
 def script(language: str | None = None) -> str:
     """ "en", "hans" or "hant": which of the three versions `language` (default: the
     active language) reads."""
-    language = (language or get_language() or "zh-hant").lower()
+    language = (language or active_language() or "zh-hant").lower()
     if language.startswith("en"):
         return "en"
     if language in {"zh-hans", "zh-cn", "zh-sg"}:

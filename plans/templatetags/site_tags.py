@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from govtracker.rendering import active_language
 from govtracker.text import localized
 from plans.progress import Status
 
@@ -117,7 +118,7 @@ def status_rows(scorecard: dict) -> list[tuple[str, str, int]]:
     from `plans.scorecards.Scorecard.as_dict()` (templates get the dict: a Scorecard's
     __getitem__ would answer 0 to {{ scorecard.total }}, looked up as a key first)."""
     counts = scorecard["counts"]
-    labels = _status_labels(get_language())
+    labels = _status_labels(active_language())
     return [(value, label, counts.get(value, 0)) for value, label in labels.items()]
 
 
@@ -127,7 +128,7 @@ def plan_status_rows(plan) -> list[tuple[str, str, int]]:
     leaving out the statuses no milestone has."""
     rows = [
         (value, label, getattr(plan, f"n_{value}", 0))
-        for value, label in _status_labels(get_language()).items()
+        for value, label in _status_labels(active_language()).items()
     ]
     return [row for row in rows if row[2]]
 
@@ -161,7 +162,7 @@ def _words(language: str) -> dict[str, str]:
 def status_badge(status: str, label: str | None = None) -> str:
     """A status as a coloured badge with its label (translated unless given)."""
     if label is None:
-        label = _status_labels(get_language()).get(status) or status_label(status)
+        label = _status_labels(active_language()).get(status) or status_label(status)
     return _badge(str(status), str(label))
 
 
@@ -180,7 +181,7 @@ def progress_bar(progress, expected=None) -> str:
     """Reported progress as a bar, with the progress expected by now marked on it (when
     given), and the same in words."""
     p, e = pct(progress), pct(expected)
-    words = _words(get_language())
+    words = _words(active_language())
     # Filled from integers only: the escaped words stay escaped.
     expected_text = words["e_expected"] % {"e": e} if e is not None else ""
     label = words["p_reported"] % {"p": p} if p is not None else words["none_reported"]
