@@ -73,8 +73,17 @@ def test_each_pages_address_in_another_language_is_worked_out_once(client, monke
         return original(path, code)
 
     monkeypatch.setattr(site_tags, "translate_url", counting)
+    monkeypatch.setattr(site_tags, "_translated_paths", {})
     html = client.get("/en/about/?x=1").content.decode()
     # The switcher (3 links) and the hreflang alternates (3 + x-default) share them.
     assert sorted(calls) == ["en", "zh-hans", "zh-hant"]
     assert 'hreflang="zh-Hans" href="http://testserver/zh-hans/about/?x=1"' in html
     assert 'href="/zh-hant/about/?x=1" hreflang="zh-Hant"' in html
+    # And each path once per language it is drawn in, whatever its query string.
+    html = client.get("/en/about/?y=%E6%95%B8").content.decode()
+    assert len(calls) == 3
+    assert 'href="/zh-hant/about/?y=%E6%95%B8" hreflang="zh-Hant"' in html
+    html = client.get("/zh-hans/about/").content.decode()
+    assert len(calls) == 6
+    assert 'href="/en/about/" hreflang="en"' in html
+    assert 'hreflang="zh-Hant" href="http://testserver/zh-hant/about/"' in html

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from govtracker.rendering import active_language
+from govtracker.rendering import active_language, reverse_context
 from govtracker.text import localized
 from plans.progress import Status
 
@@ -24,12 +24,28 @@ register = template.Library()
 HREFLANG = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "en": "en"}
 
 
+# Pages' paths in each language, as translate_url() gives them: it resolves the path and
+# reverses it in the other language, 30-40 µs an address and four a page. Bounded (paths
+# come from requests); the rare overflow starts afresh.
+_PATHS_REMEMBERED = 5_000
+_translated_paths: dict[tuple, str] = {}
+
+
 def _translated(request, code: str) -> str:
-    """The request's page in language `code`. The switcher and the hreflang links both
-    ask for every language: each address is worked out once per request."""
+    """The request's page in language `code`, its query string kept. The switcher and the
+    hreflang links both ask for every language: each address is worked out once per
+    request, and each path once per language, URLconf and script prefix (resolving it
+    depends on them, the language included: the language prefix)."""
     paths = request.__dict__.setdefault("_govtracker_translated_paths", {})
     if code not in paths:
-        paths[code] = translate_url(request.get_full_path(), code)
+        path, mark, query = request.get_full_path().partition("?")
+        key = (path, code, *reverse_context())
+        translated = _translated_paths.get(key)
+        if translated is None:
+            if len(_translated_paths) >= _PATHS_REMEMBERED:
+                _translated_paths.clear()
+            translated = _translated_paths[key] = translate_url(path, code)
+        paths[code] = f"{translated}{mark}{query}"
     return paths[code]
 
 
