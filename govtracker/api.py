@@ -34,6 +34,7 @@ from rest_framework.settings import api_settings
 
 from govtracker.fast_serialization import FastRepresentationMixin
 from govtracker.pagination import DataVersionedPaginator
+from govtracker.rendering import rendering_page
 
 # --- Pagination and ordering ---------------------------------------------------------
 
@@ -213,6 +214,11 @@ class APIBaseMixin:
 
     @method_decorator(conditional_page)
     def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            # A read draws each row's addresses in the request's language: read it once
+            # (govtracker/rendering.py). Writes may switch language (record_write).
+            with rendering_page():
+                return super().dispatch(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):

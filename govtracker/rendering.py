@@ -1,13 +1,13 @@
-"""What a page is being rendered in, read once per render instead of once per row.
+"""What a page or an API read is being rendered in, read once instead of once per row.
 
 A page asks for the active language several hundred times while it renders: every title,
 statement and jurisdiction name shown in the visitor's script (`govtracker.text`), every
 badge and progress bar's words, and every address reversed for a row (language, URLconf
 and script prefix: `govtracker.reverse`). Django keeps each of these behind asgiref's
 context-local, about 1.6 µs a read; a page read them 500-700 times, 5-7 % of an uncached
-page. The Jinja2 backend reads them once when a page starts rendering and keeps them in a
-context variable (20 ns a read) until it ends; outside a render, the helpers below ask
-Django as before.
+page. The Jinja2 backend reads them once when a page starts rendering, and the API once
+when a read starts (govtracker/api.py), and keeps them in a context variable (20 ns a read)
+until it ends; outside, the helpers below ask Django as before.
 
 The rule this relies on: code that runs while a page renders does not switch the language,
 the URLconf or the script prefix to draw the page's own content in another. The one such

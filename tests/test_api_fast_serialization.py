@@ -20,9 +20,15 @@ from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
 from govtracker import fast_serialization
 from metrics.models import Indicator
+from metrics.serializers import ObservationSerializer
 from metrics.viewsets import IndicatorViewSet, ObservationViewSet
 from plans.models import Milestone, Plan, ProgressUpdate
-from plans.serializers import StatusInputsSerializer
+from plans.serializers import (
+    MilestoneSerializer,
+    PlanSerializer,
+    ProgressUpdateSerializer,
+    StatusInputsSerializer,
+)
 from plans.viewsets import (
     JurisdictionViewSet,
     MilestoneViewSet,
@@ -463,3 +469,20 @@ def test_a_write_that_changes_the_sources_answers_with_the_new_ones(world):
     response = client.patch(f"/api/v1/updates/{update.pk}/", {"sources": [new.pk]}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["sources"] == [new.pk]
+
+
+@pytest.mark.parametrize(
+    "serializer_class",
+    [PlanSerializer, MilestoneSerializer, ProgressUpdateSerializer, ObservationSerializer],
+)
+def test_fields_are_built_once_per_class_and_never_shared(serializer_class):
+    # What ModelSerializer would build for this instance, field for field; each instance
+    # bound to fields of its own.
+    first, second = serializer_class(), serializer_class()
+    built = serializers.ModelSerializer.get_fields(serializer_class())
+    assert {name: repr(field) for name, field in first.fields.items()} == {
+        name: repr(field) for name, field in built.items()
+    }
+    for name, field in first.fields.items():
+        assert second.fields[name] is not field
+        assert field.parent is first and second.fields[name].parent is second

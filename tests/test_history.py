@@ -183,7 +183,7 @@ def test_plan_page_query_count_does_not_grow_with_updates(client, django_assert_
             sources=[source],
             published_on=datetime.date(2022, 1, 1) + datetime.timedelta(days=i),
         )
-    # plan+jurisdiction, sources, milestones, update log, its sources, latest publication,
-    # and whether the status snapshot is valid for today (plans/snapshot.py)
-    with django_assert_num_queries(8):
+    # plan+jurisdiction, its sources, milestones, the timeline, the publication log, the
+    # sources of both, and whether the status snapshot is valid for today (plans/snapshot.py)
+    with django_assert_num_queries(7):
         client.get(f"/en/plans/{plan.slug}/")
