@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from govtracker import cache as page_cache
-from plans.models import Jurisdiction, Plan, ProgressUpdate
+from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate
 from plans.resources import MilestoneResource
 from plans.services import updates_publish
 from tests.factories import (
@@ -635,3 +635,30 @@ def test_the_snapshots_state_is_kept_until_a_write(plan, settings):
         assert not snapshot.is_fresh(today())
     assert len(queries) == 1
     assert "plans_snapshotstate" in queries[0]["sql"]
+
+
+def test_a_counts_key_names_its_rows_not_their_columns_or_order(db):
+    from govtracker.pagination import count_key
+    from plans.models import today
+
+    plans = Plan.objects.all()
+    as_of = today()
+    same_rows = [
+        plans,
+        plans.order_by("-issued_on"),
+        plans.for_table().with_progress(as_of),
+        plans.for_list().with_progress(as_of).order_by("title"),
+    ]
+    assert len({count_key(queryset) for queryset in same_rows}) == 1
+    other_rows = [
+        plans.filter(kind="plan"),
+        plans.filter(kind="opinion"),
+        plans.filter(jurisdiction__code="340000"),
+        plans.with_milestone_in_status("missed", as_of),
+        plans.with_milestone_in_status("behind", as_of),
+        Milestone.objects.all(),
+    ]
+    keys = {count_key(queryset) for queryset in [plans, *other_rows]}
+    assert len(keys) == 1 + len(other_rows)
+    # DISTINCT counts distinct selected rows: the columns are part of the question then.
+    assert count_key(plans.distinct()) != count_key(plans.values("title").distinct())
