@@ -13,7 +13,9 @@ from django.db.models import Case, Count, Prefetch, Sum, When, prefetch_related_
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -185,8 +187,16 @@ class HomeView(TemplateView):
             f"scorecard:tiles:{as_of.isoformat()}",
             lambda: due_by_jurisdiction(milestones, as_of, codes=tilemap.LAYOUT),
         )
-        units = Jurisdiction.objects.provincial().order_by("code")
-        return tilemap.tiles(units, counts)
+
+        def draw():
+            units = Jurisdiction.objects.provincial().order_by("code")
+            return tilemap.tiles(units, counts)
+
+        # And the tiles themselves (the units' names and addresses in the page's language),
+        # kept with them: no query for the 34 units, no row to build, on every request.
+        return cached_data(
+            f"scorecard:tiles:{as_of.isoformat()}:{get_language()}:{get_script_prefix()}", draw
+        )
 
 
 # The filter form's widgets drawn by Django's Jinja2 templates of them, as the page is:

@@ -567,10 +567,20 @@ def test_home_map_counts_are_kept_with_the_scorecards(plan, settings):
     """The home page's map is a roll-up over every milestone: reused until a write, as
     the national scorecard is."""
     settings.PAGE_CACHE = False
-    _, computed = get("/en/")
+    make_jurisdiction(code="340000", name_en="Fictional Anhui", name_zh_hans="虚构安徽")
+    response, computed = get("/en/")
+    assert "<title>Fictional Anhui: nothing due yet</title>" in text(response)
     _, reused = get("/en/")
-    # The national scorecard, the map's counts and the snapshot's state.
-    assert reused == computed - 3
+    # The national scorecard, the map's counts, its units and the snapshot's state.
+    assert reused == computed - 4
+    # The tiles are kept per language: their names and addresses are the page's.
+    response, _ = get("/zh-hans/")
+    assert "<title>虚构安徽: " in text(response), text(response).split("<title>")[2][:60]
+    assert 'href="/zh-hans/jurisdictions/340000/"' in text(response)
+    Jurisdiction.objects.filter(code="340000").update(name_en="Fictional Anhui, renamed")
+    response, queries = get("/en/")
+    assert queries == computed
+    assert "<title>Fictional Anhui, renamed: nothing due yet</title>" in text(response)
     make_update(milestone=plan.milestones.get(), as_of=datetime.date(2022, 12, 31), delivered=True)
     assert get("/en/")[1] == computed
 
