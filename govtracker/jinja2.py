@@ -16,12 +16,14 @@ Django's lexer) still finds every message:
 """
 
 import sys
+import unicodedata
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaulttags
 from django.template.backends.jinja2 import Jinja2, Template
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import truncatechars as django_truncatechars
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
@@ -141,6 +143,21 @@ def form_field(field, owner) -> Markup:
         _field_html.clear()
     _field_html[key] = html = Markup(field.label_tag() + str(field))
     return html
+
+
+def truncatechars(value, length):
+    """Django's truncatechars, without its work for text that needs no cut. Django builds a
+    lazy Truncator, normalizes the text and walks it character by character whatever its
+    length (about 10 µs, on every statement of a list); text no longer than `length`, and
+    already in NFC, comes back unchanged from all that."""
+    if (
+        type(value) is str
+        and type(length) is int
+        and len(value) <= length
+        and unicodedata.is_normalized("NFC", value)
+    ):
+        return value
+    return django_truncatechars(value, length)
 
 
 def url(name: str, *args, **kwargs) -> str:

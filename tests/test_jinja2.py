@@ -4,6 +4,8 @@
 import pytest
 from django.template import engines
 from django.utils import translation
+from django.utils.safestring import SafeString
+from markupsafe import Markup
 
 import jinja2
 from govtracker.jinja2 import _translated, counted, fill, form_field
@@ -98,3 +100,34 @@ def test_remembered_form_fields_are_drawn_as_django_draws_them():
         first, second = (PlanFilter(QueryDict("level=county"), queryset=Plan.objects.all())
                          for _ in range(2))  # fmt: skip
         assert form_field(first.form["level"], first) is form_field(second.form["level"], second)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "數字政府",
+        "x" * 9,
+        "x" * 10,
+        "x" * 11,
+        "建成全省一體化數字政府平臺",
+        "cafe\u0301 ok",  # decomposed: Django gives it back composed
+        "e\u0301" * 12,  # combining marks count for nothing
+        SafeString("<b>safe</b>"),
+        Markup("<b>markup</b>"),
+        42,
+        None,
+    ],
+)
+@pytest.mark.parametrize("length", [0, 1, 10, "10", "x"])
+def test_truncatechars_answers_what_djangos_filter_answers(value, length):
+    from django.template.defaultfilters import truncatechars as django_truncatechars
+
+    from govtracker.jinja2 import truncatechars
+
+    expected = django_truncatechars(value, length)
+    answer = truncatechars(value, length)
+    assert answer == expected
+    # Escaped, or not, alike: what Jinja2 looks at.
+    assert hasattr(answer, "__html__") == hasattr(expected, "__html__")
+    assert type(answer) is type(expected)
