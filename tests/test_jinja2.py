@@ -1,6 +1,8 @@
 """The public pages' Jinja2 environment (govtracker/jinja2.py): messages filled as
 {% blocktranslate %} filled them, counted phrases, Django's escaping rules."""
 
+from decimal import Decimal
+
 import pytest
 from django.template import engines
 from django.utils import translation
@@ -131,3 +133,23 @@ def test_truncatechars_answers_what_djangos_filter_answers(value, length):
     # Escaped, or not, alike: what Jinja2 looks at.
     assert hasattr(answer, "__html__") == hasattr(expected, "__html__")
     assert type(answer) is type(expected)
+
+
+def test_remembered_numbers_are_djangos_in_each_language():
+    from django.template.defaultfilters import floatformat as django_floatformat
+
+    from govtracker.jinja2 import floatformat
+
+    values = [Decimal("34.23234"), Decimal("50.00"), Decimal("50"), Decimal("-0.00"), 0.1,
+              34.26, 1234567.891, 7, 0, -3, None, "abc", "12.5", Decimal("NaN")]  # fmt: skip
+    args = [-1, 1, 2, -2, "-4", "2g", "0", "x"]
+    # German prints a decimal comma: the language is part of what is remembered.
+    for language in ["en", "de", "zh-hant", "de", "en"]:
+        with translation.override(language):
+            for value in values:
+                for arg in args:
+                    expected = django_floatformat(value, arg)
+                    answer = floatformat(value, arg)
+                    assert (answer, type(answer)) == (expected, type(expected)), (value, arg)
+    with translation.override("de"):
+        assert floatformat(Decimal("34.26"), 1) == "34,3"
