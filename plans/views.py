@@ -181,14 +181,14 @@ class HomeView(TemplateView):
         """Each provincial unit's due milestones, its own plans' and its key cities'
         (`plans.scorecards.due_by_jurisdiction`)."""
         as_of = today()
-        # A roll-up over every milestone, the same for every visitor until the data
-        # changes: kept with the scorecards (SCORECARD_CACHE).
-        counts = cached_data(
-            f"scorecard:tiles:{as_of.isoformat()}",
-            lambda: due_by_jurisdiction(milestones, as_of, codes=tilemap.LAYOUT),
-        )
 
         def draw():
+            # A roll-up over every milestone, the same for every visitor until the data
+            # changes: kept with the scorecards (SCORECARD_CACHE), for every language.
+            counts = cached_data(
+                f"scorecard:tiles:{as_of.isoformat()}",
+                lambda: due_by_jurisdiction(milestones, as_of, codes=tilemap.LAYOUT),
+            )
             units = Jurisdiction.objects.provincial().order_by("code")
             return tilemap.tiles(units, counts)
 
