@@ -121,13 +121,15 @@ def form_field(field, owner) -> Markup:
     0.25 ms a field: 15 % of the plans list, for HTML that depends only on the form's
     definition, the field, its value and the language. `owner` is what defines the form,
     the same class on every request: a FilterSet (django-filter builds a new form class for
-    each FilterSet instance, so the form's own class names nothing). A field with errors is
-    drawn afresh (its widget then says so)."""
+    each FilterSet instance, so the form's own class names nothing). The form's renderer is
+    part of the key (Django's templates and Jinja2's space their widgets differently). A
+    field with errors is drawn afresh (its widget then says so)."""
     if field.errors:
         return Markup(field.label_tag() + str(field))
     value = field.value()
     key = (
         owner if isinstance(owner, type) else type(owner),
+        field.form.renderer,
         field.html_name,
         field.auto_id,
         field.form.is_bound,

@@ -1,6 +1,7 @@
 """The public pages' Jinja2 environment (govtracker/jinja2.py): messages filled as
 {% blocktranslate %} filled them, counted phrases, Django's escaping rules."""
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -85,12 +86,17 @@ def test_remembered_form_fields_are_drawn_as_django_draws_them():
     queries = ["", "level=county", "level=national&o=title", "deadline_year=2023",
                "deadline_year=abc", "issued_after=2021-01-01", "issued_after=2021-13-01",
                "status=missed", "status=bogus"]  # fmt: skip
+    from plans.views import PAGE_FORM_RENDERER
+
     for language in ["en", "zh-hant", "en", "zh-hans"]:
         with translation.override(language):
-            for query in queries * 2:
+            # The page's renderer (Jinja2) and Django's default, which space widgets apart.
+            for query, renderer in itertools.product(queries * 2, [PAGE_FORM_RENDERER, None]):
                 data = QueryDict(query) or None
                 drawn = PlanFilter(data, queryset=Plan.objects.all()).form
                 filterset = PlanFilter(data, queryset=Plan.objects.all())
+                if renderer:
+                    drawn.renderer = filterset.form.renderer = renderer
                 for name in ["level", "kind", "status", "deadline_year", "issued_after", "o"]:
                     expected = drawn[name].label_tag() + str(drawn[name])
                     remembered = form_field(filterset.form[name], filterset)
