@@ -141,6 +141,35 @@ def test_filter_follow_links_and_switch_language(browser, site):
     context.close()
 
 
+def test_progress_bars_are_drawn_to_their_figures(browser, site):
+    """Each bar is filled to the progress reported and marked at the progress expected,
+    as the browser lays it out under the site's Content-Security-Policy (which ignores
+    inline styles: bars drawn with them showed every bar full and every marker at 0)."""
+    import re
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    response = page.goto(f"{site}/en/plans/fictional-browser-plan/")
+    assert "style-src 'self'" in response.headers["content-security-policy"]
+    bars = page.locator(".milestone .progress:not(.progress-none)")
+    assert bars.count() >= 2
+    figures = set()
+    for index in range(bars.count()):
+        bar = bars.nth(index)
+        legend = bar.locator(".progress-legend").inner_text()
+        reported, expected = (int(n) for n in re.findall(r"(\d+)%", legend)[:2])
+        track = bar.locator(".progress-track").bounding_box()
+        fill = bar.locator(".progress-fill").bounding_box()
+        marker = bar.locator(".progress-expected").bounding_box()
+        assert fill["width"] / track["width"] == pytest.approx(reported / 100, abs=0.02)
+        centre = marker["x"] + marker["width"] / 2 - track["x"]
+        assert centre / track["width"] == pytest.approx(expected / 100, abs=0.02)
+        figures.add((reported, expected))
+    assert len(figures) >= 2  # not one figure drawn everywhere
+    page.screenshot(path=ARTIFACTS / "plan-progress-bars.png", full_page=True)
+    context.close()
+
+
 def test_pages_work_without_javascript(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

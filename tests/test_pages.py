@@ -122,8 +122,8 @@ def test_plan_page_shows_milestones_progress_expected_status_and_inputs(client, 
         assert milestones.count(f'badge status-{status}"') == 1
     # The missed milestone: 50% reported, 100% expected (its deadline has passed).
     missed = html.split("完成虛構平臺升級")[1].split("</li>")[0]
-    assert 'class="progress-fill" style="width: 50%"' in missed
-    assert 'class="progress-expected" style="left: 100%"' in missed
+    assert 'class="progress-fill pw-50"' in missed
+    assert 'class="progress-expected pe-100"' in missed
     # The inputs behind the status, in the tracker's words.
     assert (
         "started 2021-01-01, due 2022-12-31, 100% of the time gone, "
