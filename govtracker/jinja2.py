@@ -17,6 +17,7 @@ Django's lexer) still finds every message:
 
 import sys
 import unicodedata
+from functools import partial
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -30,6 +31,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import Markup
 
 import jinja2
+from govtracker.memo import Remembered
 from govtracker.rendering import active_language, rendering_page
 from govtracker.reverse import reverse_none
 from plans.templatetags import site_tags
@@ -71,25 +73,7 @@ class RenderedTemplate(Template):
 _translated: dict[str, dict[str, str]] = {}
 
 
-def page_gettext(language: str | None):
-    """gettext for a page rendered in `language` (the active language while it renders),
-    remembering each message's translation. The page's own templates read it from the
-    context; macros imported from other templates see only the globals (remembered_gettext)."""
-    memo = _translated.setdefault(language or "", {})
-
-    def gettext_remembered(message: str) -> str:
-        try:
-            return memo[message]
-        except KeyError:
-            memo[message] = translated = gettext(message)
-            return translated
-
-    return gettext_remembered
-
-
-def remembered_gettext(message: str) -> str:
-    """gettext remembering each message's translation in the active language."""
-    memo = _translated.setdefault(active_language() or "", {})
+def _remembered(memo: dict[str, str], message: str) -> str:
     try:
         return memo[message]
     except KeyError:
@@ -97,22 +81,33 @@ def remembered_gettext(message: str) -> str:
         return translated
 
 
+def page_gettext(language: str | None):
+    """gettext for a page rendered in `language` (the active language while it renders),
+    remembering each message's translation. The page's own templates read it from the
+    context; macros imported from other templates see only the globals (remembered_gettext)."""
+    return partial(_remembered, _translated.setdefault(language or "", {}))
+
+
+def remembered_gettext(message: str) -> str:
+    """gettext remembering each message's translation in the active language."""
+    return _remembered(_translated.setdefault(active_language() or "", {}), message)
+
+
+# Filter-form fields as drawn (form_field); numbers as formatted (floatformat).
+_field_html = Remembered(limit=2_000)
+_formatted = Remembered(limit=20_000)
+
+
 @receiver(setting_changed)
-def _forget_translations(*, setting, **kwargs):
+def _forget_remembered(*, setting, **kwargs):
     _formatted.clear()  # numbers' formats follow the language and several settings
-    # The settings Django reloads its catalogues for (tests override them).
+    # The settings Django reloads its catalogues for (tests override them), and those the
+    # form renderer's templates come from.
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
         _translated.clear()
         _field_html.clear()
     if setting in {"FORM_RENDERER", "TEMPLATES"}:
         _field_html.clear()
-
-
-# Filter-form fields as drawn, by form, field, value and language (see form_field). Bounded:
-# a value comes from the query string, so the distinct keys are not; the rare overflow
-# starts afresh.
-_FIELDS_REMEMBERED = 2_000
-_field_html: dict[tuple, Markup] = {}
 
 
 def form_field(field, owner) -> Markup:
@@ -124,8 +119,12 @@ def form_field(field, owner) -> Markup:
     each FilterSet instance, so the form's own class names nothing). The form's renderer is
     part of the key (Django's templates and Jinja2's space their widgets differently). A
     field with errors is drawn afresh (its widget then says so)."""
-    if field.errors:
+
+    def draw() -> Markup:
         return Markup(field.label_tag() + str(field))
+
+    if field.errors:
+        return draw()
     value = field.value()
     key = (
         owner if isinstance(owner, type) else type(owner),
@@ -136,22 +135,7 @@ def form_field(field, owner) -> Markup:
         active_language(),
         tuple(value) if isinstance(value, list) else value,
     )
-    try:
-        return _field_html[key]
-    except KeyError:
-        pass
-    except TypeError:  # a value that cannot be a key: drawn, not remembered
-        return Markup(field.label_tag() + str(field))
-    if len(_field_html) >= _FIELDS_REMEMBERED:
-        _field_html.clear()
-    _field_html[key] = html = Markup(field.label_tag() + str(field))
-    return html
-
-
-# Numbers as Django's floatformat printed them, by type, digits, argument and language.
-# Bounded: values come from the data; the rare overflow starts afresh.
-_NUMBERS_REMEMBERED = 20_000
-_formatted: dict[tuple, str] = {}
+    return _field_html.get(key, draw)
 
 
 def floatformat(value, arg=-1):
@@ -160,17 +144,8 @@ def floatformat(value, arg=-1):
     distinct figures). Keyed by the value's type and its exact digits (str(), so that
     Decimal("50.00") and Decimal("50") stay apart), the argument and the language whose
     separators it uses; forgotten when a setting changes."""
-    try:
-        key = (type(value), str(value), arg, active_language())
-        return _formatted[key]
-    except KeyError:
-        pass
-    except TypeError:  # an argument that cannot be a key: formatted, not remembered
-        return django_floatformat(value, arg)
-    if len(_formatted) >= _NUMBERS_REMEMBERED:
-        _formatted.clear()
-    _formatted[key] = formatted = django_floatformat(value, arg)
-    return formatted
+    key = (type(value), str(value), arg, active_language())
+    return _formatted.get(key, lambda: django_floatformat(value, arg))
 
 
 def truncatechars(value, length):

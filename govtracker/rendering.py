@@ -29,7 +29,7 @@ _page: ContextVar[tuple | None] = ContextVar("govtracker_page", default=None)
 def rendering_page():
     """For the length of a page's render: its language, URLconf and script prefix as they
     are when it starts. Renders may nest (each restores what it found)."""
-    token = _page.set((get_language(), get_urlconf(), get_script_prefix()))
+    token = _page.set(_from_django())
     try:
         yield
     finally:
@@ -45,6 +45,8 @@ def active_language() -> str | None:
 def reverse_context() -> tuple:
     """What reverse() depends on besides its arguments: (language, URLconf, script prefix)."""
     page = _page.get()
-    if page is None:
-        return (get_language(), get_urlconf(), get_script_prefix())
-    return page
+    return _from_django() if page is None else page
+
+
+def _from_django() -> tuple:
+    return (get_language(), get_urlconf(), get_script_prefix())

@@ -65,6 +65,7 @@ def test_a_badge_follows_the_language_it_is_drawn_in():
 
 
 def test_each_pages_address_in_another_language_is_worked_out_once(client, monkeypatch):
+    from govtracker.memo import Remembered
     from plans.templatetags import site_tags
 
     calls = []
@@ -75,7 +76,7 @@ def test_each_pages_address_in_another_language_is_worked_out_once(client, monke
         return original(path, code)
 
     monkeypatch.setattr(site_tags, "translate_url", counting)
-    monkeypatch.setattr(site_tags, "_translated_paths", {})
+    monkeypatch.setattr(site_tags, "_translated_paths", Remembered(limit=5_000))
     html = client.get("/en/about/?x=1").content.decode()
     # The switcher (3 links) and the hreflang alternates (3 + x-default) share them.
     assert sorted(calls) == ["en", "zh-hans", "zh-hant"]

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from govtracker.memo import Remembered
 from govtracker.rendering import active_language, reverse_context
 from govtracker.text import localized
 from plans.progress import Status
@@ -27,8 +28,7 @@ HREFLANG = {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans", "en": "en"}
 # Pages' paths in each language, as translate_url() gives them: it resolves the path and
 # reverses it in the other language, 30-40 µs an address and four a page. Bounded (paths
 # come from requests); the rare overflow starts afresh.
-_PATHS_REMEMBERED = 5_000
-_translated_paths: dict[tuple, str] = {}
+_translated_paths = Remembered(limit=5_000)
 
 
 def _translated(request, code: str) -> str:
@@ -40,11 +40,7 @@ def _translated(request, code: str) -> str:
     if code not in paths:
         path, mark, query = request.get_full_path().partition("?")
         key = (path, code, *reverse_context())
-        translated = _translated_paths.get(key)
-        if translated is None:
-            if len(_translated_paths) >= _PATHS_REMEMBERED:
-                _translated_paths.clear()
-            translated = _translated_paths[key] = translate_url(path, code)
+        translated = _translated_paths.get(key, lambda: translate_url(path, code))
         paths[code] = f"{translated}{mark}{query}"
     return paths[code]
 
