@@ -48,7 +48,7 @@ def test_messages_are_translated_in_the_active_language():
         )
 
 
-def test_remembered_translations_follow_the_language_of_each_render(tmp_path, settings):
+def test_remembered_translations_follow_the_language_of_each_render(tmp_path):
     # A message remembered in one language must not be shown in another: the page's own
     # template (its context's gettext) and a macro imported from another template (the
     # environment's global gettext) alike, language after language.
@@ -82,11 +82,11 @@ def test_remembered_form_fields_are_drawn_as_django_draws_them():
 
     from plans.filters import PlanFilter
     from plans.models import Plan
+    from plans.views import PAGE_FORM_RENDERER
 
     queries = ["", "level=county", "level=national&o=title", "deadline_year=2023",
                "deadline_year=abc", "issued_after=2021-01-01", "issued_after=2021-13-01",
                "status=missed", "status=bogus"]  # fmt: skip
-    from plans.views import PAGE_FORM_RENDERER
 
     for language in ["en", "zh-hant", "en", "zh-hans"]:
         with translation.override(language):
