@@ -13,3 +13,18 @@ def percent_of(numerator: int, denominator: int, places: int = 1) -> Decimal:
         raise ValueError("denominator must be positive")
     exact = Decimal(numerator) * 100 / Decimal(denominator)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def whole_percent(share: float | Decimal | None) -> int | None:
+    """A share in 0..1 as a whole percentage, rounded half-up (None stays None: "no data"
+    is not 0 %).
+
+    Rounded on the share's shortest decimal form, as Django's `floatformat` rounds: 1 of 8
+    milestones due delivered is 0.125, 13 %, where round() and "%.0f" (half-to-even on a
+    binary float) print 12. A ratio of whole numbers whose percentage ends in .5 has an
+    exact short decimal form, so this agrees with `percent_of(n, d, 0)` for every n/d.
+    """
+    if share is None:
+        return None
+    decimal = share if isinstance(share, Decimal) else Decimal(repr(float(share)))
+    return int((decimal * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -33,6 +33,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from govtracker.numbers import whole_percent
+
 Number = int | float | Decimal
 
 
@@ -134,8 +136,9 @@ class Assessment:
 
 
 def _percent(x: float) -> str:
-    # Whole percentages read best; the exact figures are in `inputs` and the API.
-    return f"{x * 100:.0f}%"
+    # Whole percentages read best, rounded half-up as everywhere on the site; the exact
+    # figures are in `inputs` and the API.
+    return f"{whole_percent(x)}%"
 
 
 def _day(d: datetime.date) -> str:

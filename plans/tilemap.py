@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from govtracker.numbers import whole_percent
 from govtracker.text import localized
 
 # code: (column, row, short name in Traditional Chinese, English abbreviation)
@@ -80,7 +81,7 @@ class Tile:
 
     @property
     def percent(self) -> int | None:
-        return None if self.share is None else round(self.share * 100)
+        return whole_percent(self.share)
 
     @property
     def description(self) -> str:

@@ -434,3 +434,20 @@ def test_deadline_year_as_of_the_deadline_shows_what_was_known_then(client, trac
 def test_jurisdiction_page_as_of_a_past_date(client, tracked):
     html = client.get("/en/jurisdictions/340000/?as_of=2022-05-31").content.decode()
     assert "No milestone has fallen due yet." in html
+
+
+def test_percentages_on_pages_round_half_up(client, frozen_today):
+    """1 of 8 milestones due delivered is 12.5 %: the site prints 13 %, as the source rounds
+    (10/32 is 31.3), not Python's round() (12)."""
+    province = make_jurisdiction(code="340000", name_en="Fictional Province")
+    plan = make_plan(jurisdiction=province, slug="fictional-eighths-plan")
+    milestones = [make_milestone(plan=plan, deadline=datetime.date(2022, 12, 31)) for _ in range(8)]
+    make_update(milestone=milestones[0], as_of=datetime.date(2022, 6, 1), delivered=True)
+    make_update(
+        milestone=milestones[1], as_of=datetime.date(2022, 6, 1), percent_complete=Decimal("12.5")
+    )
+    html = client.get("/en/plans/fictional-eighths-plan/").content.decode()
+    assert "1</strong> of 8 milestones due were delivered (13%)" in html
+    assert "<strong>13%</strong> reported" in html  # the 12.5 % milestone's bar
+    home = client.get("/en/").content.decode()
+    assert "Fictional Province: 1 of 8 due delivered (13%)" in home

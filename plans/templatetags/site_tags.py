@@ -15,6 +15,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from govtracker.memo import Remembered
+from govtracker.numbers import whole_percent
 from govtracker.rendering import active_language, reverse_context
 from govtracker.text import localized
 from plans.progress import Status
@@ -91,10 +92,11 @@ def html_lang(code: str) -> str:
 
 @register.filter
 def pct(value) -> int | None:
-    """A share in 0..1 as a whole percentage (None stays None: "no data" is not 0%)."""
+    """A share in 0..1 as a whole percentage, rounded half-up (None stays None: "no data"
+    is not 0%)."""
     if value is None or value == "":
         return None
-    return round(float(value) * 100)
+    return whole_percent(value)
 
 
 @register.filter
