@@ -240,12 +240,20 @@ class PlanQuerySet(models.QuerySet):
         )
 
     def with_progress(
-        self, as_of: datetime.date | None = None, *, include_unpublished: bool = False
+        self,
+        as_of: datetime.date | None = None,
+        *,
+        include_unpublished: bool = False,
+        counts: bool = True,
     ) -> "PlanQuerySet":
         """Annotate each plan, as of a date, with `progress` (the weighted mean of its
         top-level milestones' progress, an unreported one counting as 0; None while none
         has reported), `n_milestones`, `n_unreported` (top-level milestones with no update
         yet) and one count per status (`n_achieved`, `n_behind`, ...).
+
+        `counts=False` annotates `progress` alone, for a page that counts the milestones
+        it has loaded itself (the plan's page): one column to build and compile instead of
+        fifteen, and on another date one subquery instead of twelve.
 
         The default question (today, published updates) reads the plan's row of the
         maintained snapshot (`PlanSnapshot`) when it is valid for today; otherwise
@@ -255,11 +263,12 @@ class PlanQuerySet(models.QuerySet):
         from plans import snapshot  # plans.snapshot builds its SQL from this module
 
         if include_unpublished or not snapshot.is_fresh(as_of, using=self.db):
-            return self.live_progress(as_of, include_unpublished=include_unpublished)
+            return self.live_progress(as_of, include_unpublished=include_unpublished, counts=counts)
         # A plan without a row has no milestone (rows are written with the milestones').
         columns = {
             name: Coalesce(F(f"snapshot__{name}"), Value(0))
             for name in ("n_milestones", "n_unreported", *(f"n_{s}" for s in Status.values))
+            if counts
         }
         return self.annotate(progress=F("snapshot__progress"), **columns)
 
@@ -280,6 +289,7 @@ class PlanQuerySet(models.QuerySet):
         *,
         include_unpublished: bool = False,
         from_snapshot: bool = False,
+        counts: bool = True,
     ) -> "PlanQuerySet":
         """`with_progress` computed from the milestones: each figure a correlated
         subquery over the plan's own milestones (one query for any number of plans, each
@@ -303,7 +313,15 @@ class PlanQuerySet(models.QuerySet):
         weight = AsFloat(F("weight"))
         # The status goes in WHERE rather than in COUNT(... FILTER): a shallower
         # expression, which SQLite's parser needs.
-        counts = {
+        # SUM skips NULLs: an unreported milestone adds 0 but keeps its weight; a plan
+        # with nothing reported at all has no progress (NULL), not 0.
+        progress = per_plan(
+            Sum(weight * F("progress"), output_field=FloatField())
+            / Sum(weight, output_field=FloatField())
+        )
+        if not counts:
+            return self.annotate(progress=progress)
+        per_status = {
             f"n_{status}": Coalesce(
                 Subquery(
                     top.filter(status=status).annotate(x=Count("pk")).values("x"),
@@ -314,15 +332,10 @@ class PlanQuerySet(models.QuerySet):
             for status in Status.values
         }
         return self.annotate(
-            # SUM skips NULLs: an unreported milestone adds 0 but keeps its weight; a
-            # plan with nothing reported at all has no progress (NULL), not 0.
-            progress=per_plan(
-                Sum(weight * F("progress"), output_field=FloatField())
-                / Sum(weight, output_field=FloatField())
-            ),
+            progress=progress,
             n_milestones=per_plan(Count("pk"), Value(0)),
             n_unreported=per_plan(Count("pk", filter=Q(latest_update_on__isnull=True)), Value(0)),
-            **counts,
+            **per_status,
         )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from govtracker.cache import cached_data
+from govtracker.numbers import whole_percent
 from govtracker.pagination import DataVersionedPaginator
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
 from plans import snapshot, source_data, tilemap
@@ -113,7 +114,7 @@ def csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespons
 
 
 def percent(value: float | None) -> str:
-    return "" if value is None else str(round(value * 100))
+    return "" if value is None else str(whole_percent(value))
 
 
 def plans_csv(request, plans, filename: str) -> StreamingHttpResponse:
@@ -269,8 +270,10 @@ class PlanDetailView(BadQueryMixin, DetailView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        # The scorecard is counted from the milestones the page loads (scorecard_of):
+        # only the plan's progress is read with it.
         return (
-            Plan.objects.with_progress(self.as_of)
+            Plan.objects.with_progress(self.as_of, counts=False)
             .select_related("jurisdiction__parent")
             .prefetch_related("sources")
         )

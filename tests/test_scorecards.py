@@ -62,6 +62,25 @@ def test_a_plan_with_nothing_reported_has_no_progress_rather_than_zero():
     assert plan.n_unreported == 1
 
 
+def test_progress_alone_is_the_same_progress_from_the_snapshot_and_computed_live():
+    """`with_progress(counts=False)`, what the plan page reads, annotates the same
+    `progress` as the full roll-up and nothing else: on a past date (computed live) and
+    today (the snapshot's row)."""
+    from plans import snapshot
+
+    make_world(2)
+    make_milestone(plan=make_plan())  # nothing reported: no progress
+    snapshot.refresh(full=True)
+    today = D(2026, 11, 29)
+    assert snapshot.is_fresh(today)
+    for as_of in (AS_OF, today):
+        full = dict(Plan.objects.with_progress(as_of).values_list("pk", "progress"))
+        alone = Plan.objects.with_progress(as_of, counts=False)
+        assert dict(alone.values_list("pk", "progress")) == full
+        assert None in full.values() and len(set(full.values())) > 1
+        assert not hasattr(alone.first(), "n_milestones")
+
+
 def test_scorecards_count_top_level_milestones_by_status():
     home = make_world(2)
     make_world(1)
