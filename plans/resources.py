@@ -5,7 +5,8 @@ ids — so that an exported file imports again as it is: the import columns are 
 export columns. A file is imported whole or not at all: any bad row (a validation error,
 a row outside the editor's jurisdictions, an unknown key) rolls the whole file back and
 the admin lists the errors row by row. Every saved row gets a history record naming the
-importing user.
+importing user. Plans, milestones and updates carry their `version` as exported: a row
+that someone else saved after the export is refused rather than saved over their change.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -69,6 +70,36 @@ class SourcesWidget(widgets.ManyToManyWidget):
 
 
 DATE = {"format": "%Y-%m-%d"}
+
+
+def version_column():
+    """The row's `version` as exported. Read on import to compare, never written: each
+    save moves it on (govtracker.locking.VersionedModel)."""
+    return fields.Field(
+        attribute="version", column_name="version", readonly=True, widget=widgets.IntegerWidget()
+    )
+
+
+def refuse_stale_row(instance, row) -> None:
+    """Refuse a row that would change a database row saved by someone else after the file
+    was exported. The import loads each row as it is now, so VersionedModel's own check
+    cannot tell how old the file is: its version column can. Rows the file leaves
+    unchanged are skipped before this, and an empty version cell (a row written by hand)
+    is taken as it is."""
+    exported = str(row.get("version") or "").strip()
+    if instance.pk is None or not exported or not hasattr(instance, "version"):
+        return
+    if exported != str(instance.version):
+        raise ValidationError(
+            {
+                "version": _(
+                    "Someone else saved this row after the file was exported (version "
+                    "%(exported)s, now %(current)s). Export again and make your changes "
+                    "in the new file."
+                )
+                % {"exported": exported, "current": instance.version}
+            }
+        )
 
 
 class EditorScopedResource(resources.ModelResource):
@@ -142,6 +173,7 @@ class EditorScopedResource(resources.ModelResource):
         # The row as the file would leave it: it must stay within the editor's scope.
         if not permissions.user_can_edit(self.user, instance):
             raise ValidationError(permissions.OUT_OF_SCOPE_MESSAGE)
+        refuse_stale_row(instance, row)
         instance._history_user = self.user
 
     def export_field(self, field, instance, **kwargs):
@@ -153,6 +185,7 @@ class EditorScopedResource(resources.ModelResource):
 
 
 class PlanResource(EditorScopedResource):
+    version = version_column()
     jurisdiction = fields.Field(
         attribute="jurisdiction",
         column_name="jurisdiction",
@@ -177,6 +210,7 @@ class PlanResource(EditorScopedResource):
             "summary",
             "summary_en",
             "sources",
+            "version",
         ]
         export_order = fields
         widgets = {"issued_on": DATE}
@@ -188,6 +222,7 @@ class PlanResource(EditorScopedResource):
 
 
 class MilestoneResource(EditorScopedResource):
+    version = version_column()
     plan = fields.Field(
         attribute="plan", column_name="plan", widget=NaturalKeyWidget(Plan, field="slug")
     )
@@ -212,6 +247,7 @@ class MilestoneResource(EditorScopedResource):
             "target_value",
             "unit",
             "weight",
+            "version",
         ]
         export_order = fields
         widgets = {"start_date": DATE, "deadline": DATE}
@@ -223,6 +259,7 @@ class MilestoneResource(EditorScopedResource):
 
 
 class ProgressUpdateResource(EditorScopedResource):
+    version = version_column()
     milestone = fields.Field(
         attribute="milestone",
         column_name="milestone",
@@ -244,6 +281,7 @@ class ProgressUpdateResource(EditorScopedResource):
             "narrative_en",
             "sources",
             "published_on",
+            "version",
         ]
         export_order = fields
         widgets = {"as_of": DATE, "published_on": DATE}

@@ -256,3 +256,46 @@ def test_admin_offers_a_template_file(editor_client, extension):
 def test_import_page_links_the_templates(editor_client):
     page = editor_client.get("/en/admin/plans/plan/import/").content.decode()
     assert "import-template.csv" in page and "import-template.xlsx" in page
+
+
+@pytest.mark.parametrize(
+    "resource_class", [PlanResource, MilestoneResource, ProgressUpdateResource]
+)
+def test_a_row_saved_by_someone_else_after_the_export_is_refused(data, resource_class):
+    """A file exported before another editor's save would undo it: the import loads the
+    row as it is now, so only the file's version column can tell. The file is refused
+    whole and the other editor's change stays."""
+    model = resource_class._meta.model
+    text = {Plan: "title", Milestone: "statement", ProgressUpdate: "narrative"}[model]
+    exported = CSV().export_data(resource_class().export(model.objects.order_by("pk")))
+    row = model.objects.order_by("pk").first()
+    setattr(row, text, "他人後來的修改")
+    row.save()  # someone else's edit: the version moves on
+    dataset = CSV().create_dataset(exported)
+    dataset[0] = tuple(  # the old file's own change to that row
+        "舊檔案的修改" if header == text else value
+        for header, value in zip(dataset.headers, dataset[0], strict=True)
+    )
+    before = table(model)
+    result = resource_class(user=data["editor"]).import_data(dataset, user=data["editor"])
+    assert result.has_validation_errors()
+    errors = result.invalid_rows[0].error_dict
+    assert "version" in errors and "匯出後已由他人儲存" in str(errors["version"])  # zh-hant
+    assert table(model) == before
+
+
+def test_an_exported_file_with_its_changes_imports_and_again_is_skipped(data):
+    """The version column does not get in the way of the usual round: export, change,
+    import; importing the same file again skips the rows it already wrote."""
+    exported = CSV().export_data(PlanResource().export(Plan.objects.all()))
+    dataset = CSV().create_dataset(exported)
+    dataset[0] = tuple(
+        "虛構規劃（修訂）" if header == "title" else value
+        for header, value in zip(dataset.headers, dataset[0], strict=True)
+    )
+    first = PlanResource(user=data["editor"]).import_data(dataset, user=data["editor"])
+    assert not first.has_validation_errors(), first.invalid_rows
+    assert Plan.objects.get().title == "虛構規劃（修訂）"
+    again = PlanResource(user=data["editor"]).import_data(dataset, user=data["editor"])
+    assert not again.has_validation_errors(), again.invalid_rows
+    assert again.totals["skip"] == 1
