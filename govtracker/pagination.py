@@ -6,6 +6,9 @@ milestones or the API's 5,000,000 updates at national scale, the same for every 
 until the data changes. `cached_data` (govtracker/cache.py) keeps it until the next
 committed write, or the next day (statuses move with the date), and computes it on every
 request where SCORECARD_CACHE is off.
+
+A page deep into a list reads its rows' keys first (`keys_first`): OFFSET makes the
+database build and drop every row before the page, joins and computed columns included.
 """
 
 import hashlib
@@ -13,6 +16,7 @@ import hashlib
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 
 from govtracker.cache import cached_data
@@ -38,6 +42,34 @@ def count_key(queryset: QuerySet) -> str | None:
     return f"count:{queryset.model._meta.label_lower}:{digest}"
 
 
+# From this many rows before a page, the page is read keys first. Below it OFFSET costs
+# little, and one query is cheaper than two.
+DEEP_OFFSET = 1000
+
+
+def keys_first(rows: QuerySet, bottom: int, top: int) -> list | None:
+    """`rows[bottom:top]` in two queries: the primary keys of the slice (the same filters
+    and order, no other column, so no join or computed column for the rows skipped), then
+    those rows whole, put back in that order. Page 5,000 of the API's updates at national
+    scale: 2.2 s in one query, most of it joining 250,000 skipped updates to their
+    milestones, plans and jurisdictions.
+
+    None for a queryset this cannot read that way: rows that are not model instances,
+    DISTINCT (a key list is not the distinct rows), a combined or already sliced query."""
+    query = rows.query
+    if (
+        rows._iterable_class is not ModelIterable
+        or query.distinct
+        or query.combinator
+        or query.is_sliced
+    ):
+        return None
+    keys = list(rows.values_list("pk", flat=True)[bottom:top])
+    by_key = {row.pk: row for row in rows.filter(pk__in=keys).order_by()}
+    # A row deleted between the two queries is left out, as if read a moment later.
+    return [by_key[key] for key in keys if key in by_key]
+
+
 class DataVersionedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
@@ -46,3 +78,17 @@ class DataVersionedPaginator(Paginator):
             return super().count
         key = count_key(rows)
         return rows.count() if key is None else cached_data(key, rows.count)
+
+    def page(self, number):
+        rows = self.object_list
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < DEEP_OFFSET or not isinstance(rows, QuerySet):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        page_rows = keys_first(rows, bottom, top)
+        if page_rows is None:
+            return super().page(number)
+        return self._get_page(page_rows, number, self)
