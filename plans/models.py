@@ -1118,8 +1118,8 @@ del _status
 
 
 class PlanYearSnapshot(models.Model):
-    """A plan's milestones due in one year; its top-level ones among them counted by
-    status as of the snapshot's date, and how many of those are past their deadline (and
+    """A plan's milestones due in one year, sub-milestones included, counted by status
+    as of the snapshot's date, and how many of them are past their deadline (and
     delivered): the deadline-year scorecard ("due by end-2023: ...") is the sum of a
     year's rows, and the list of deadline years the sum per year, where they grouped the
     year's 100,000 milestones and every milestone at national scale (0.7 and 0.3 s for the
@@ -1134,8 +1134,8 @@ class PlanYearSnapshot(models.Model):
         db_constraint=False,
     )
     year = models.PositiveSmallIntegerField("deadline year")
-    # Every milestone due in the year, sub-milestones included (the list of deadline
-    # years); the other counts are of top-level milestones, as the scorecards count.
+    # Every count is of every milestone due in the year, sub-milestones included, as
+    # the year's page lists them (unlike PlanSnapshot's counts, of top-level milestones).
     n_milestones = models.IntegerField("milestones due in the year", default=0)
     n_due = models.IntegerField("past their deadline", default=0)
     n_due_delivered = models.IntegerField("past their deadline and delivered", default=0)

@@ -3,9 +3,12 @@
 Each is one query, whatever the number of milestones: the database groups the
 `Milestone.objects.with_status` rows by status (and by jurisdiction or by whether the
 deadline has passed), so the status of each milestone is computed once, and Python only
-reshapes the few grouped rows. Counts are of top-level milestones: a milestone broken into
-sub-milestones counts once, with the status its sub-milestones give it, as in its plan's
-progress.
+reshapes the few grouped rows. The national and jurisdiction counts are of top-level
+milestones: a milestone broken into sub-milestones counts once, with the status its
+sub-milestones give it, as in its plan's progress. A deadline year's counts are of every
+milestone due that year, sub-milestones included: each has its own deadline, and a
+parent's may fall in another year, so the year's scorecard counts what its page lists,
+what its `?status=` links filter and what the list of deadline years counts.
 
 The national and jurisdiction roll-ups of the default question (today, published updates)
 are sums of the plans' snapshot rows (`PlanSnapshot`: counts per status, due, due and
@@ -94,19 +97,27 @@ class Scorecard:
 
 @dataclass(frozen=True)
 class DeadlineYearScorecard(Scorecard):
-    """ "Due by end-2022: n achieved, n late, n missed, n unreported, n open"."""
+    """ "Due by end-2022: n achieved, n late, n missed, n unreported, n open": every
+    milestone due in the year, sub-milestones included."""
 
     year: int = 0
 
 
 def _grouped(
-    milestones, as_of: datetime.date, *, by: tuple[str, ...] = (), include_unpublished=False
+    milestones,
+    as_of: datetime.date,
+    *,
+    by: tuple[str, ...] = (),
+    include_unpublished=False,
+    top_level: bool = True,
 ):
-    """Rows of (by..., status, is_due, n): one GROUP BY query."""
+    """Rows of (by..., status, is_due, n): one GROUP BY query, over the top-level
+    milestones among `milestones` (`top_level`) or over all of them."""
+    milestones = milestones.with_status(as_of, include_unpublished=include_unpublished)
+    if top_level:
+        milestones = milestones.top_level()
     return (
-        milestones.with_status(as_of, include_unpublished=include_unpublished)
-        .top_level()
-        .annotate(
+        milestones.annotate(
             is_due=Case(
                 When(deadline__lt=as_of, then=Value(True)),
                 default=Value(False),
@@ -219,14 +230,18 @@ def jurisdiction_scorecard(
 def deadline_year_scorecard(
     year: int, as_of: datetime.date | None = None, *, include_unpublished: bool = False
 ) -> DeadlineYearScorecard:
-    """The milestones due in a year ("due by end-2022")."""
+    """The milestones due in a year ("due by end-2022"), sub-milestones included: the
+    milestones the year's page lists (see the module's docstring)."""
     as_of = as_of or today()
 
     def compute():
         if not include_unpublished and snapshot.is_fresh(as_of):
             return _from_year_snapshot(year, as_of)
         rows = _grouped(
-            Milestone.objects.due_in_year(year), as_of, include_unpublished=include_unpublished
+            Milestone.objects.due_in_year(year),
+            as_of,
+            include_unpublished=include_unpublished,
+            top_level=False,
         )
         return _scorecard(rows, as_of, cls=DeadlineYearScorecard, year=year)
 

@@ -15,8 +15,9 @@ columns as of the same date: progress, top-level milestones per status, and per 
 whether any milestone is in it. These counts do depend on the date and the tolerance, so
 every refresh to a new day rolls every plan up again, and a changed PROGRESS_TOLERANCE
 needs `refresh_status_snapshot --full`. Per plan and deadline year (`PlanYearSnapshot`)
-its milestones due that year, and its top-level ones among them per status, written with
-the plan's row: the deadline-year scorecard and the list of years sum these rows.
+its milestones due that year (sub-milestones included) and those of them per status,
+past their deadline and delivered, written with the plan's row: the deadline-year
+scorecard and the list of years sum these rows.
 
 How it stays true:
 - one definition of the rules: every row is written by one set-based statement,
@@ -227,18 +228,18 @@ YEAR_FIGURES = (
 def _upsert_plan_years(plans, as_of: datetime.date, using: str) -> int:
     """Write the rows of `plans` (ids; None: every plan) per deadline year as of `as_of`,
     from their milestones' snapshot figures (which must already be written): every
-    milestone due that year, and, counted as plans/scorecards.py counts a deadline year,
-    the top-level ones per status, those past their deadline and those of them
-    delivered. One INSERT ... SELECT ... GROUP BY, leaving unchanged rows alone; then the
-    rows of years in which a plan no longer has a milestone (a deadline moved, a
-    milestone deleted) go. Returns the number of rows written or deleted."""
+    milestone due that year, sub-milestones included (as plans/scorecards.py counts a
+    deadline year and the year's page lists it): how many, how many per status, past
+    their deadline, and past it and delivered. One INSERT ... SELECT ... GROUP BY,
+    leaving unchanged rows alone; then the rows of years in which a plan no longer has a
+    milestone (a deadline moved, a milestone deleted) go. Returns the number of rows
+    written or deleted."""
     milestones = Milestone.objects.all()
     rows = PlanYearSnapshot.objects.using(using)
     if plans is not None:
         milestones = milestones.filter(plan__in=plans)
         rows = rows.filter(plan__in=plans)
-    top = Q(parent__isnull=True)
-    past = top & Q(deadline__lt=as_of)
+    past = Q(deadline__lt=as_of)
     counts = (
         milestones.using(using)
         .with_status(as_of, from_snapshot=True)
@@ -249,7 +250,7 @@ def _upsert_plan_years(plans, as_of: datetime.date, using: str) -> int:
             n_milestones=Count("pk"),
             n_due=Count("pk", filter=past),
             n_due_delivered=Count("pk", filter=past & Q(status__in=DELIVERED)),
-            **{f"n_{s}": Count("pk", filter=top & Q(status=s)) for s in Status.values},
+            **{f"n_{s}": Count("pk", filter=Q(status=s)) for s in Status.values},
         )
         .values_list("plan", "year", *YEAR_FIGURES)
     )

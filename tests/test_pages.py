@@ -451,3 +451,42 @@ def test_percentages_on_pages_round_half_up(client, frozen_today):
     assert "<strong>13%</strong> reported" in html  # the 12.5 % milestone's bar
     home = client.get("/en/").content.decode()
     assert "Fictional Province: 1 of 8 due delivered (13%)" in home
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["live", "snapshot"])
+def test_deadline_year_scorecard_counts_what_its_list_and_the_index_count(
+    client, frozen_today, fresh
+):
+    """A milestone due in 2023 broken into two parts achieved in 2022: the 2022 page's
+    scorecard counts the parts, as its list, its status links, the index and the API do,
+    whether computed live or summed from the snapshot."""
+    from plans import snapshot
+
+    plan = make_plan(issued_on=datetime.date(2021, 1, 1))
+    parent = make_milestone(plan=plan, deadline=datetime.date(2023, 12, 31))
+    for _ in range(2):
+        part = make_milestone(plan=plan, parent=parent, deadline=datetime.date(2022, 12, 31))
+        make_update(
+            milestone=part, as_of=datetime.date(2022, 6, 30), delivered=True, percent_complete=None
+        )
+    missed = make_milestone(plan=plan, deadline=datetime.date(2022, 12, 31))
+    make_update(milestone=missed, as_of=datetime.date(2022, 6, 30))
+    if fresh:
+        snapshot.refresh(full=True)
+    assert snapshot.is_fresh(frozen_today) is fresh
+
+    page = client.get("/en/deadlines/2022/")
+    card = page.context["scorecard"]
+    assert card["total"] == page.context["paginator"].count == 3
+    assert (card["counts"]["achieved"], card["counts"]["missed"]) == (2, 1)
+    assert (card["due"], card["due_delivered"]) == (3, 2)
+    assert "2</strong> of 3 milestones due were delivered" in page.content.decode()
+    for status, count in card["counts"].items():
+        listed = client.get("/en/deadlines/2022/", {"status": status}).context["paginator"]
+        assert listed.count == count, status
+    index = client.get("/en/deadlines/").content.decode()
+    assert '<span class="year">2022</span> <span class="meta">3 milestones</span>' in index
+    assert '<span class="year">2023</span> <span class="meta">1 milestone</span>' in index
+    # The API's card for the year counts the same milestones.
+    api = client.get("/api/v1/scorecards/deadlines/2022/").json()
+    assert (api["total"], api["counts"]) == (card["total"], card["counts"])

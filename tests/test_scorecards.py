@@ -103,7 +103,15 @@ def test_scorecards_count_top_level_milestones_by_status():
         3,
         0,
     )
-    assert scorecards.deadline_year_scorecard(2024, AS_OF).open == 6
+    # A deadline year counts every milestone due in it, sub-milestones included: per plan
+    # the unreported one, the parent (behind) and its two children (on track, no report).
+    by_year = scorecards.deadline_year_scorecard(2024, AS_OF)
+    assert by_year.open == 12
+    assert (by_year[Status.BEHIND], by_year[Status.ON_TRACK], by_year[Status.NO_REPORT]) == (
+        3,
+        3,
+        6,
+    )
     by_jurisdiction = scorecards.scorecards_by_jurisdiction(AS_OF)
     assert by_jurisdiction[home.pk].as_dict() == mine.as_dict()
     assert sum(card.total for card in by_jurisdiction.values()) == 18
@@ -176,3 +184,58 @@ def test_todays_national_jurisdiction_and_map_figures_are_sums_of_the_plans_snap
     assert (mine["due"], city_card["due"]) == (12, 6)
     # The map: a province counts its key cities' plans too.
     assert due == {"340000": (18, 6), "340100": (6, 2)}
+
+
+def make_split_world():
+    """A plan whose 2025 milestone is broken into sub-milestones with their own deadlines:
+    two achieved in 2024 and one unreported in 2025; beside them a top-level milestone
+    missed in 2024."""
+    plan = make_plan(issued_on=D(2021, 1, 1))
+    parent = make_milestone(plan=plan, deadline=D(2025, 12, 31))
+    for _ in range(2):
+        child = make_milestone(plan=plan, parent=parent, deadline=D(2024, 12, 31))
+        make_update(milestone=child, as_of=D(2024, 6, 30), delivered=True, percent_complete=None)
+    make_milestone(plan=plan, parent=parent, deadline=D(2025, 6, 30))
+    missed = make_milestone(plan=plan, deadline=D(2024, 12, 31))
+    make_update(milestone=missed, as_of=D(2024, 6, 30), percent_complete=Decimal(50))
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["live", "snapshot"])
+def test_a_deadline_year_counts_every_milestone_due_in_it_as_its_list_does(fresh):
+    """The year's scorecard, the statuses of the milestones its page lists and the list
+    of deadline years count the same milestones, sub-milestones included: computed live
+    and summed from the snapshot's rows per plan and year."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from plans import snapshot
+    from plans.views import deadline_years
+
+    make_split_world()
+    today = D(2026, 11, 29)
+    if fresh:
+        snapshot.refresh(full=True)
+    assert snapshot.is_fresh(today) is fresh
+    with override_settings(SCORECARD_CACHE=False):
+        with CaptureQueriesContext(connection) as queries:
+            cards = {year: scorecards.deadline_year_scorecard(year, today) for year in (2024, 2025)}
+        years = dict(deadline_years())
+    read_rows = any("plans_planyearsnapshot" in q["sql"] for q in queries.captured_queries)
+    assert read_rows is fresh
+    for year, card in cards.items():
+        listed = Counter(
+            Milestone.objects.with_status(today).due_in_year(year).values_list("status", flat=True)
+        )
+        assert card.counts == dict(listed)
+        assert card.total == years[year]
+    # 2024: both sub-milestones achieved and the top-level one missed, all past due.
+    assert cards[2024].counts == {Status.ACHIEVED: 2, Status.MISSED: 1}
+    assert (cards[2024].due, cards[2024].due_delivered) == (3, 2)
+    # 2025: the parent (two of three parts delivered: missed) and its unreported part.
+    assert cards[2025].counts == {Status.MISSED: 1, Status.OVERDUE_UNREPORTED: 1}
+    assert (cards[2025].due, cards[2025].due_delivered) == (2, 0)
+    # The national scorecard still counts a parent once, its parts through it.
+    assert scorecards.national_scorecard(today).total == 2
