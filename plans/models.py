@@ -951,7 +951,10 @@ class ProgressUpdate(VersionedModel):
             # date, latest first (as_of, then id), in one backward index range.
             models.Index(fields=["milestone", "as_of", "id"], name="update_latest_idx"),
             # The API's and the timeline's newest first; the feeds' newest published first.
-            models.Index(fields=["as_of", "id"], name="update_recent_idx"),
+            # published_on in the key, though nothing sorts by it: the public lists filter
+            # on it, so a deep page's keys (govtracker/pagination.py) are read from the
+            # index alone instead of visiting each skipped update's row.
+            models.Index(fields=["as_of", "id", "published_on"], name="update_recent_idx"),
             models.Index(fields=["published_on", "id"], name="update_published_idx"),
         ]
 
