@@ -9,6 +9,7 @@ and the OpenAPI description of the errors every operation can answer with.
 import copy
 import csv
 import datetime
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -33,6 +34,7 @@ from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.settings import api_settings
 
 from govtracker.fast_serialization import FastRepresentationMixin
+from govtracker.locking import ConcurrentEditError, VersionConflict
 from govtracker.pagination import DataVersionedPaginator
 from govtracker.rendering import rendering_page
 
@@ -197,6 +199,11 @@ class ReadOnlyCorsMiddleware(CorsMiddleware):
         return method in ("GET", "HEAD", "OPTIONS") and super().is_enabled(request)
 
 
+def _set_versioned_etag(response, version: int) -> None:
+    digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+    response["ETag"] = f'"{version}.{digest}"'
+
+
 # --- Views ------------------------------------------------------------------------------
 
 
@@ -205,7 +212,8 @@ class APIBaseMixin:
 
     - Conditional GET: an ETag computed from the rendered body (Django's
       ConditionalGetMiddleware, applied to the API only), so a client that sends
-      If-None-Match gets 304 without the body.
+      If-None-Match gets 304 without the body; a versioned object's starts with its
+      version, which a change may send back as If-Match.
     - ?format=csv on a list streams the whole filtered list, not one page.
     - Every write is recorded with its author in the admin's history (LogEntry).
     """
@@ -249,6 +257,16 @@ class APIBaseMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         # Editors see their drafts: what a URL returns depends on who asks.
         patch_vary_headers(response, ["Authorization", "Cookie"])
+        data = getattr(response, "data", None)
+        if response.status_code == 200 and isinstance(data, dict) and "version" in data:
+            # A versioned object read: its ETag starts with its version, so that a client
+            # that sends it back as If-Match, as HTTP clients do, names the version it
+            # edited (govtracker/locking.py); the body's hash after it keeps If-None-Match
+            # true to the body, whose computed status moves without a new version.
+            version = data["version"]
+            response.add_post_render_callback(
+                lambda rendered: _set_versioned_etag(rendered, version)
+            )
         return response
 
     def perform_create(self, serializer):
@@ -258,11 +276,17 @@ class APIBaseMixin:
         self.reload(serializer)
 
     def perform_update(self, serializer):
-        with transaction.atomic():
-            instance = serializer.save()
-            record_write(
-                self.request.user, instance, CHANGE, fields=list(serializer.validated_data)
-            )
+        try:
+            with transaction.atomic():
+                instance = serializer.save()
+                record_write(
+                    self.request.user, instance, CHANGE, fields=list(serializer.validated_data)
+                )
+        except ConcurrentEditError as error:
+            # Another save landed after this request read the row: 409, as for a stale
+            # version (OptimisticLockSerializerMixin answers so itself; this covers any
+            # other save of a versioned row the write makes).
+            raise VersionConflict() from error
         self.reload(serializer)
 
     def reload(self, serializer) -> None:

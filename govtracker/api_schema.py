@@ -1,5 +1,6 @@
 """The OpenAPI schema (drf-spectacular): every operation also describes the errors it can
-answer with (400, 401, 403 for writes, 404, 429 with Retry-After).
+answer with (400, 401, 403 for writes, 404, 429 with Retry-After, 409 for a change
+of a versioned object).
 
 Kept apart from govtracker/api.py: drf-spectacular imports DRF's views, which read the
 REST_FRAMEWORK settings that name the classes of govtracker/api.py.
@@ -10,8 +11,11 @@ from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import renderers, serializers
 from rest_framework.permissions import SAFE_METHODS
+
+from govtracker.locking import OptimisticLockSerializerMixin
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -49,6 +53,11 @@ ERROR_RESPONSES = {
     "404": (ErrorSerializer, _("No such object or page.")),
     "429": (ErrorSerializer, _("Too many requests: wait for Retry-After seconds.")),
 }
+# Only for changes of a versioned object (govtracker/locking.py).
+CONFLICT = (
+    ErrorSerializer,
+    _("Someone else saved the object after the version you sent: read it again."),
+)
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -81,7 +90,33 @@ class AutoSchema(openapi.AutoSchema):
                 )
                 response["description"] = str(description)
                 responses[code] = response
+        if self._changes_a_versioned_object():
+            serializer, description = CONFLICT
+            response = self._get_response_for_code(
+                serializer, "409", media_types=["application/json"], direction=direction
+            )
+            response["description"] = str(description)
+            responses["409"] = response
         return responses
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self._changes_a_versioned_object():
+            if_match = OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description=_(
+                    'The version you read, in quotes ("3"), if the body does not send it.'
+                ),
+            )
+            parameters = [*parameters, if_match]
+        return parameters
+
+    def _changes_a_versioned_object(self) -> bool:
+        return self.method in ("PUT", "PATCH") and isinstance(
+            self.get_request_serializer(), OptimisticLockSerializerMixin
+        )
 
     def _get_response_headers_for_code(self, status_code, direction="response"):
         headers = super()._get_response_headers_for_code(status_code, direction)

@@ -16,8 +16,8 @@ unchanged. The version moves on (`bump_data_version()`):
 
 Keys also hold today's date in the site's time zone (an update scheduled for tomorrow
 appears at midnight without any write), the address, the language, what the client
-accepts (API) and the release (a hash of the code and templates: a new deployment never
-serves what the old code rendered).
+accepts (API) and the release (a hash of the code, templates and pinned libraries: a new
+deployment never serves what the old code rendered).
 
 `PageCacheMiddleware` serves anonymous GET and HEAD requests from the cache: one cache
 round trip, no database query, no template; a matching If-None-Match gets 304 after
@@ -235,25 +235,40 @@ def cached_data(key: str, compute: Callable[[], object]):
 # --- Pages ----------------------------------------------------------------------------
 
 
+# Everything a cached page or API answer is rendered from, besides the data: the code,
+# the public pages' templates (jinja2/) and the admin's (templates/), the translations,
+# the static files, and the pinned libraries (Django, DRF, Jinja2 and OpenCC, which
+# converts the Simplified pages, render too).
+RELEASE_PATHS = (
+    "govtracker",
+    "plans",
+    "metrics",
+    "jinja2",
+    "templates",
+    "locale",
+    "locale_vendor",
+    "static",
+    "requirements.txt",
+)
+RELEASE_SUFFIXES = {".py", ".html", ".mo", ".css", ".js", ".svg"}
+
+
 @functools.cache
 def release() -> str:
-    """A hash of the code, templates, translations and static files: entries rendered by
-    another deployment never match."""
+    """A hash of RELEASE_PATHS: entries rendered by another deployment never match."""
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for folder in (
-        "govtracker",
-        "plans",
-        "metrics",
-        "templates",
-        "locale",
-        "locale_vendor",
-        "static",
-    ):
-        for path in sorted((base / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".html", ".mo", ".css", ".js", ".svg"}:
-                digest.update(str(path.relative_to(base)).encode())
-                digest.update(path.read_bytes())
+    for name in RELEASE_PATHS:
+        top = base / name
+        if top.is_file():
+            paths = [top]
+        else:
+            paths = [
+                p for p in sorted(top.rglob("*")) if p.is_file() and p.suffix in RELEASE_SUFFIXES
+            ]
+        for path in paths:
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -95,6 +95,17 @@ class OptimisticLockForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self._is_existing_row() and getattr(self.instance, "_history", None) is not None:
+            # django-simple-history's revert form: an old version of the row, whose values
+            # are saved over the row as it is now. It is checked against, and claims, the
+            # row's current version; the old one would never match.
+            self.instance.version = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+                or self.instance.version
+            )
         if self._is_existing_row():
             self.fields["version"].initial = self.instance.version
 
@@ -149,7 +160,9 @@ class VersionConflict(APIException):
     default_code = "version_conflict"
 
 
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+# `"3"`, or an ETag of the API's read of the object, `"3.<hash of the body>"`
+# (govtracker/api.py): the version is what is compared.
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)(?:\.[0-9a-f]+)?"?\s*$')
 
 
 def version_etag(instance: VersionedModel) -> str:

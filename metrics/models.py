@@ -242,6 +242,12 @@ class Observation(models.Model):
             self.value = percent_of(self.numerator, self.denominator)
         if self.value is None and "denominator" not in errors and "numerator" not in errors:
             errors["value"] = _("Give a value, or a numerator and a denominator.")
+        elif self.value is not None and self.indicator_id and self.indicator.is_share:
+            # As for a target: no constraint can see the indicator's unit (another table).
+            if self.value < 0:
+                errors["value"] = _("A share cannot be negative.")
+            elif self.value > 100:
+                errors["value"] = _("A share cannot exceed 100%.")
         if errors:
             raise ValidationError(errors)
 

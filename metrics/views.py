@@ -30,7 +30,11 @@ class IndicatorListView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        latest = Observation.objects.filter(indicator=OuterRef("pk")).order_by("-as_of", "-id")
+        # The national series, as the list's lede says and the indicator's page shows by
+        # default: a province's newer observation is not the indicator's latest value.
+        latest = Observation.objects.filter(
+            indicator=OuterRef("pk"), jurisdiction__code=NATIONAL
+        ).order_by("-as_of", "-id")
         return Indicator.objects.annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_as_of=Subquery(latest.values("as_of")[:1]),

@@ -14,7 +14,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from govtracker.locking import OptimisticLockAdminMixin
+from govtracker.locking import ConcurrentEditError, OptimisticLockAdminMixin
 from plans import permissions, services
 from plans.drafting import draft_milestones
 from plans.models import Editor, Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
@@ -96,7 +96,12 @@ class EditorScopedAdmin(ScopedFormFieldsMixin, SimpleHistoryAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if request.method == "POST" and not self.has_change_permission(request, obj):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except ConcurrentEditError as error:
+            # A save that raced past the form's version check, as changeform_view reports it.
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class SpreadsheetAdmin(ImportExportModelAdmin):

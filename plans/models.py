@@ -796,6 +796,18 @@ class Milestone(VersionedModel):
                 errors["parent"] = _(
                     "This milestone has sub-milestones, so it cannot become one itself."
                 )
+        # Its sub-milestones would stay behind in the old plan, under a parent in another
+        # one. (Only when the plan may have changed: a milestone loaded with this plan
+        # skips the query.)
+        if (
+            self.pk
+            and self.plan_id
+            and self.plan_id != getattr(self, "_loaded_plan_id", None)
+            and self.children.exclude(plan_id=self.plan_id).exists()
+        ):
+            errors["plan"] = _(
+                "This milestone has sub-milestones, so it cannot move to another plan."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from govtracker.api import CleanedModelSerializer, FastRepresentationMixin, PageURLField
+from govtracker.locking import OptimisticLockSerializerMixin
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source
 from plans.progress import Status
 
@@ -72,7 +73,7 @@ class JurisdictionSerializer(FastRepresentationMixin, serializers.ModelSerialize
         ]
 
 
-class PlanSerializer(CleanedModelSerializer):
+class PlanSerializer(OptimisticLockSerializerMixin, CleanedModelSerializer):
     """A policy document of a jurisdiction."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail", lookup_field="slug")
@@ -127,6 +128,7 @@ class PlanSerializer(CleanedModelSerializer):
             "status_counts",
             "created",
             "modified",
+            "version",
         ]
         # Where PlanViewSet prefetches them (Prefetch to_attr): read there by the fast path.
         prefetched_lists = {"sources": "source_list"}
@@ -165,7 +167,7 @@ class StatusInputsSerializer(FastRepresentationMixin, serializers.Serializer):
     )
 
 
-class MilestoneSerializer(CleanedModelSerializer):
+class MilestoneSerializer(OptimisticLockSerializerMixin, CleanedModelSerializer):
     """A target of a plan, with its progress and status as of a date."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
@@ -221,6 +223,7 @@ class MilestoneSerializer(CleanedModelSerializer):
             "inputs",
             "created",
             "modified",
+            "version",
         ]
         derived_fields = ["start_date"]
 
@@ -252,7 +255,7 @@ class MilestoneSerializer(CleanedModelSerializer):
         return StatusInputsSerializer()
 
 
-class ProgressUpdateSerializer(CleanedModelSerializer):
+class ProgressUpdateSerializer(OptimisticLockSerializerMixin, CleanedModelSerializer):
     """A dated, sourced report of how far a milestone has come."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:progressupdate-detail")
@@ -292,6 +295,7 @@ class ProgressUpdateSerializer(CleanedModelSerializer):
             "is_published",
             "created",
             "modified",
+            "version",
         ]
         # Where ProgressUpdateViewSet prefetches them (with_source_list()).
         prefetched_lists = {"sources": "source_list"}

@@ -3,13 +3,14 @@
 import csv
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from metrics.models import Indicator, Observation
 from plans import permissions, snapshot, source_data
@@ -206,30 +207,62 @@ def updates_publish(
     """Publish drafts and scheduled updates on `on` (default today); updates already
     published keep their date. Returns how many changed. History records `user`."""
     on = on or today()
-    changed = []
-    for update in updates:
-        permissions.ensure_can_edit(user, update)
-        if update.published_on is None or update.published_on > on:
-            update.published_on = on
-            changed.append(update)
-    bulk_update_with_history(changed, ProgressUpdate, ["published_on"], default_user=user)
-    # A bulk update sends no signals: keep the status snapshot true here.
-    snapshot.refresh_milestones({update.milestone_id for update in changed})
-    return len(changed)
+    return _set_publication(
+        updates,
+        user=user,
+        published_on=on,
+        needed=lambda update: update.published_on is None or update.published_on > on,
+    )
 
 
 @transaction.atomic
 def updates_unpublish(*, updates: Iterable[ProgressUpdate], user) -> int:
     """Turn published or scheduled updates back into drafts. Returns how many changed."""
-    changed = []
+    return _set_publication(
+        updates,
+        user=user,
+        published_on=None,
+        needed=lambda update: update.published_on is not None,
+    )
+
+
+def _set_publication(
+    updates: Iterable[ProgressUpdate],
+    *,
+    user,
+    published_on: datetime.date | None,
+    needed: Callable[[ProgressUpdate], bool],
+) -> int:
+    """Set `published_on` of the updates for which `needed` holds, in one UPDATE that
+    counts a version and sets `modified` as each save would: an editor's change form
+    opened before this is then refused as stale, instead of silently undoing it."""
+    updates = list(updates)
     for update in updates:
         permissions.ensure_can_edit(user, update)
-        if update.published_on is not None:
-            update.published_on = None
-            changed.append(update)
-    bulk_update_with_history(changed, ProgressUpdate, ["published_on"], default_user=user)
-    # A bulk update sends no signals: keep the status snapshot true here.
-    snapshot.refresh_milestones({update.milestone_id for update in changed})
+    # Decide on the rows as they are now, locked until the transaction ends (PostgreSQL):
+    # a save racing with this one waits, then finds a newer version and is refused.
+    current = list(
+        ProgressUpdate.objects.select_for_update().filter(pk__in=[u.pk for u in updates])
+    )
+    loaded = {row.pk: row.version for row in current}
+    pks = [row.pk for row in current if needed(row)]
+    if not pks:
+        return 0
+    ProgressUpdate.objects.filter(pk__in=pks).update(
+        published_on=published_on, version=models.F("version") + 1, modified=timezone.now()
+    )
+    # The rows as written, for their history records and the callers' copies.
+    changed = {row.pk: row for row in ProgressUpdate.objects.filter(pk__in=pks)}
+    ProgressUpdate.history.bulk_history_create(changed.values(), update=True, default_user=user)
+    for update in updates:
+        # A caller's copy that was current is current again (so saving it once more is
+        # not refused); a stale one stays stale.
+        row = changed.get(update.pk)
+        if row is not None and update.version == loaded[update.pk]:
+            for name in ("published_on", "version", "modified"):
+                setattr(update, name, getattr(row, name))
+    # A QuerySet update sends no signals: keep the status snapshot true here.
+    snapshot.refresh_milestones({row.milestone_id for row in changed.values()})
     return len(changed)
 
 

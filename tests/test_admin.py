@@ -99,6 +99,23 @@ def test_empty_start_date_defaults_to_the_plan_issue_date(admin_client):
     assert Milestone.objects.get().start_date == datetime.date(2021, 3, 25)
 
 
+def test_moving_a_milestone_with_sub_milestones_to_another_plan_is_a_form_error(admin_client):
+    parent = make_milestone()
+    make_milestone(plan=parent.plan, parent=parent)
+    other = make_plan()
+    response = admin_client.post(
+        f"/en/admin/plans/milestone/{parent.pk}/change/",
+        _milestone_form(other, statement=parent.statement, version=parent.version),
+    )
+    assert response.status_code == 200
+    assert (
+        "This milestone has sub-milestones, so it cannot move to another plan."
+        in response.content.decode()
+    )
+    parent.refresh_from_db()
+    assert parent.plan_id != other.pk
+
+
 def test_new_plan_with_inline_milestone_due_before_issue_is_refused_whole(admin_client):
     jurisdiction = make_jurisdiction()
     data = {

@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
 from govtracker import fast_serialization
+from govtracker.locking import OptimisticLockSerializerMixin
 from metrics.models import Indicator
 from metrics.serializers import ObservationSerializer
 from metrics.viewsets import IndicatorViewSet, ObservationViewSet
@@ -435,7 +436,8 @@ def test_a_write_answers_with_drfs_representation(world):
     client = APIClient()
     client.force_authenticate(world["editor"])
     url = f"/api/v1/plans/{world['plan'].slug}/"
-    response = client.patch(url, {"summary_en": "Changed"}, format="json")
+    version = world["plan"].version
+    response = client.patch(url, {"summary_en": "Changed", "version": version}, format="json")
     assert response.status_code == 200
     with drf_only():
         assert client.get(url).content == response.content
@@ -462,11 +464,16 @@ def test_a_write_that_changes_the_sources_answers_with_the_new_ones(world):
     client.force_authenticate(world["editor"])
     new = make_source()
     plan_url = f"/api/v1/plans/{world['plan'].slug}/"
-    response = client.patch(plan_url, {"sources": [new.pk]}, format="json")
+    version = world["plan"].version
+    response = client.patch(plan_url, {"sources": [new.pk], "version": version}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["sources"] == [new.pk]
     update = ProgressUpdate.objects.filter(milestone__plan=world["plan"]).first()
-    response = client.patch(f"/api/v1/updates/{update.pk}/", {"sources": [new.pk]}, format="json")
+    response = client.patch(
+        f"/api/v1/updates/{update.pk}/",
+        {"sources": [new.pk], "version": update.version},
+        format="json",
+    )
     assert response.status_code == 200, response.content
     assert response.json()["sources"] == [new.pk]
 
@@ -480,9 +487,13 @@ def test_fields_are_built_once_per_class_and_never_shared(serializer_class):
     # bound to fields of its own.
     first, second = serializer_class(), serializer_class()
     built = serializers.ModelSerializer.get_fields(serializer_class())
-    assert {name: repr(field) for name, field in first.fields.items()} == {
-        name: repr(field) for name, field in built.items()
-    }
+    expected = {name: repr(field) for name, field in built.items()}
+    if issubclass(serializer_class, OptimisticLockSerializerMixin):
+        # The mixin, over the fields built once per class, turns the read-only `version`
+        # into the one a change sends.
+        assert built["version"].read_only and not first.fields["version"].read_only
+        expected["version"] = repr(first.fields["version"])
+    assert {name: repr(field) for name, field in first.fields.items()} == expected
     for name, field in first.fields.items():
         assert second.fields[name] is not field
         assert field.parent is first and second.fields[name].parent is second

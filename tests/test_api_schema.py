@@ -75,6 +75,23 @@ def test_schema_describes_every_resource_and_its_errors():
     assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
 
 
+def test_schema_describes_the_version_a_change_sends_and_its_409():
+    schema = APIClient().get("/api/v1/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+    for path in ("/api/v1/plans/{slug}/", "/api/v1/milestones/{id}/", "/api/v1/updates/{id}/"):
+        assert "409" not in paths[path]["get"]["responses"]
+        for method in ("put", "patch"):
+            operation = paths[path][method]
+            assert "409" in operation["responses"], (path, method)
+            headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+            assert headers == ["If-Match"]
+    # Observations carry no version: no 409 to describe.
+    assert "409" not in paths["/api/v1/observations/{id}/"]["patch"]["responses"]
+    for component in ("Plan", "Milestone", "ProgressUpdate"):
+        version = schema["components"]["schemas"][component]["properties"]["version"]
+        assert version["type"] == "integer"
+
+
 # --- schemathesis ------------------------------------------------------------------------
 
 

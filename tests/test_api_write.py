@@ -4,12 +4,15 @@ author."""
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from govtracker.api import APIBaseMixin
+from govtracker.locking import ConcurrentEditError, VersionConflict
 from metrics.models import Observation
 from plans.models import Milestone, Plan, ProgressUpdate
 from tests.factories import (
@@ -105,7 +108,9 @@ def test_moving_ones_plan_to_another_jurisdiction_is_403(token_client, province)
     mine = make_plan(jurisdiction=province)
     make_jurisdiction(code="920000")
     response = token_client.patch(
-        f"/api/v1/plans/{mine.slug}/", {"jurisdiction": "920000"}, format="json"
+        f"/api/v1/plans/{mine.slug}/",
+        {"jurisdiction": "920000", "version": mine.version},
+        format="json",
     )
     assert response.status_code == 403
     mine.refresh_from_db()
@@ -159,7 +164,9 @@ def test_editor_creates_a_plan_and_the_write_is_logged(token_client, editor):
 def test_editor_changes_a_plan_and_the_change_names_its_fields(token_client, editor, province):
     plan = make_plan(jurisdiction=province)
     response = token_client.patch(
-        f"/api/v1/plans/{plan.slug}/", {"title_en": "Fictional Renamed"}, format="json"
+        f"/api/v1/plans/{plan.slug}/",
+        {"title_en": "Fictional Renamed", "version": plan.version},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     plan.refresh_from_db()
@@ -260,6 +267,29 @@ def test_parent_milestone_must_belong_to_the_same_plan(token_client, province):
     assert response.json()["parent"] == ["The parent milestone must belong to the same plan."]
 
 
+def test_a_milestone_with_sub_milestones_cannot_move_to_another_plan(token_client, province):
+    plan, other = make_plan(jurisdiction=province), make_plan(jurisdiction=province)
+    parent = make_milestone(plan=plan)
+    make_milestone(plan=plan, parent=parent)
+    url = f"/api/v1/milestones/{parent.pk}/"
+    response = token_client.patch(
+        url, {"plan": other.slug, "version": 1}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert response.json()["plan"] == [
+        "This milestone has sub-milestones, so it cannot move to another plan."
+    ]
+    assert set(Milestone.objects.values_list("plan", flat=True)) == {plan.pk}
+    # It still changes otherwise, and a milestone without sub-milestones still moves.
+    response = token_client.patch(url, {"statement": "虛構新文", "version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    alone = make_milestone(plan=plan)
+    response = token_client.patch(
+        f"/api/v1/milestones/{alone.pk}/", {"plan": other.slug, "version": 1}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+
+
 # --- Progress updates ---------------------------------------------------------------------
 
 
@@ -294,7 +324,9 @@ def test_changing_an_update_keeps_its_author_and_logs_the_editor(province):
     client = APIClient()
     client.force_authenticate(second)
     response = client.patch(
-        f"/api/v1/updates/{update.pk}/", {"percent_complete": "60"}, format="json"
+        f"/api/v1/updates/{update.pk}/",
+        {"percent_complete": "60", "version": update.version},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     update.refresh_from_db()
@@ -399,6 +431,20 @@ def test_observation_rules_and_uniqueness_are_400(token_client, province):
     assert response.json()["non_field_errors"]
 
 
+def test_an_observed_share_above_100_percent_is_400(token_client, province):
+    observation = make_observation(indicator=make_indicator(), jurisdiction=province)
+    response = token_client.patch(
+        f"/api/v1/observations/{observation.pk}/",
+        {"value": "500"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["value"] == ["A share cannot exceed 100%."]
+    observation.refresh_from_db()
+    assert observation.value == Decimal(50)
+
+
 def test_observation_of_another_jurisdiction_is_403(token_client):
     make_indicator(slug="fictional-share")
     make_jurisdiction(code="CNX", level="national")
@@ -415,3 +461,145 @@ def test_observation_of_another_jurisdiction_is_403(token_client):
     )
     assert response.status_code == 403
     assert not Observation.objects.exists()
+
+
+# --- Concurrent edits (README, "Concurrent edits") -----------------------------------------
+
+# The 409's message as the default language, zh-hant, shows it.
+STALE = "已有其他人儲存了它,因此您的修改沒有儲存"
+
+
+def versioned(kind: str, province):
+    """(detail URL, a change to send, the model) of a plan, a milestone or an update."""
+    plan = make_plan(jurisdiction=province, title="虛構原題")
+    if kind == "plan":
+        return f"/api/v1/plans/{plan.slug}/", {"title": "虛構新題"}, Plan
+    milestone = make_milestone(plan=plan, statement="虛構原文")
+    if kind == "milestone":
+        return f"/api/v1/milestones/{milestone.pk}/", {"statement": "虛構新文"}, Milestone
+    update = make_update(milestone=milestone, narrative="虛構原文")
+    return f"/api/v1/updates/{update.pk}/", {"narrative": "虛構新文"}, ProgressUpdate
+
+
+def stored(model, change):
+    """The changed field as stored, and the row's version."""
+    (field,) = change
+    return model.objects.values_list(field, "version").get()
+
+
+KINDS = ["plan", "milestone", "update"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_read_shows_the_version_and_a_change_that_sends_it_counts_the_next(
+    token_client, province, kind
+):
+    url, change, model = versioned(kind, province)
+    assert token_client.get(url).json()["version"] == 1
+    response = token_client.patch(url, {**change, "version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["version"] == 2
+    assert stored(model, change) == (*change.values(), 2)
+    # A PUT sends the whole object as read, its version with it.
+    response = token_client.put(url, token_client.get(url).json(), format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["version"] == 3
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_change_based_on_a_stale_version_is_409_and_writes_nothing(token_client, province, kind):
+    url, change, model = versioned(kind, province)
+    first = token_client.patch(url, {**change, "version": 1}, format="json")
+    assert first.status_code == 200, first.json()
+    logged = LogEntry.objects.count()
+
+    # A second editor read version 1 too.
+    response = token_client.patch(url, {**change, "version": 1}, format="json")
+    assert response.status_code == 409
+    assert STALE in response.json()["detail"]
+    whole = {**token_client.get(url).json(), **change, "version": 1}
+    assert token_client.put(url, whole, format="json").status_code == 409
+    assert stored(model, change) == (*change.values(), 2)
+    assert LogEntry.objects.count() == logged
+
+
+def test_the_409_speaks_the_requests_language(token_client, province):
+    url, change, _model = versioned("milestone", province)
+    token_client.patch(url, {**change, "version": 1}, format="json")
+    response = token_client.patch(
+        url, {**change, "version": 1}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("Someone else saved this object after you read")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_change_that_does_not_say_which_version_it_edits_is_400(token_client, province, kind):
+    url, change, model = versioned(kind, province)
+    response = token_client.patch(url, change, format="json")
+    assert response.status_code == 400
+    assert "version" in response.json()
+    assert stored(model, change) != (*change.values(), 2)
+    assert model.objects.get().version == 1
+
+
+def test_the_version_may_come_as_if_match(token_client, province):
+    url, change, model = versioned("milestone", province)
+    assert token_client.patch(url, change, format="json", HTTP_IF_MATCH='"1"').status_code == 200
+    response = token_client.patch(url, change, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 409
+    assert stored(model, change) == (*change.values(), 2)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_etag_of_a_read_is_the_if_match_of_a_change(token_client, province, kind):
+    """HTTP's own round: GET gives an ETag, a change sends it back as If-Match. The ETag
+    starts with the version (and goes on with the body's hash, for If-None-Match)."""
+    url, change, model = versioned(kind, province)
+    etag = token_client.get(url)["ETag"]
+    assert etag.startswith('"1.')
+    assert token_client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    response = token_client.patch(url, change, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.content
+    assert response["ETag"].startswith('"2.')
+    stale = token_client.patch(url, change, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 409
+    assert model.objects.get().version == 2
+
+
+def test_a_save_landing_between_the_read_and_the_write_is_409_not_500(province):
+    """Another editor saves after the request has read the row and checked its version:
+    the conditional UPDATE finds a newer version and the whole request is undone."""
+    from plans.viewsets import MilestoneViewSet
+
+    url, change, _model = versioned("milestone", province)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(make_user(is_superuser=True, is_staff=True))
+    get_object = MilestoneViewSet.get_object
+
+    def get_object_then_someone_else_saves(view):
+        milestone = get_object(view)
+        other = Milestone.objects.get(pk=milestone.pk)
+        other.statement = "虛構他人修改"
+        other.save()
+        return milestone
+
+    with mock.patch.object(MilestoneViewSet, "get_object", get_object_then_someone_else_saves):
+        response = client.patch(url, {**change, "version": 1}, format="json")
+
+    assert response.status_code == 409
+    assert STALE in response.json()["detail"]
+    assert not LogEntry.objects.filter(action_flag=CHANGE).exists()
+    # The other editor's save ran inside this request's transaction, so the rollback undid
+    # it too; what matters is that the late change was not written.
+    assert Milestone.objects.get().statement != "虛構新文"
+
+
+def test_any_save_of_a_versioned_row_refused_during_a_write_is_409():
+    """perform_update turns a refused save into a 409 even where the serializer does not
+    (a versioned row saved by other code the write runs)."""
+    view = APIBaseMixin()
+    serializer = mock.Mock()
+    serializer.save.side_effect = ConcurrentEditError(make_milestone())
+    with pytest.raises(VersionConflict):
+        view.perform_update(serializer)

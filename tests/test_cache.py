@@ -7,6 +7,7 @@ runs inside one transaction, where the cache steps aside once the test has writt
 import datetime
 import os
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -672,3 +673,32 @@ def test_a_counts_key_names_its_rows_not_their_columns_or_order(db):
     assert len(keys) == 1 + len(other_rows)
     # DISTINCT counts distinct selected rows: the columns are part of the question then.
     assert count_key(plans.distinct()) != count_key(plans.values("title").distinct())
+
+
+@pytest.mark.parametrize("changed", ["jinja2/plans/home.html", "requirements.txt"])
+def test_a_deployment_that_changes_only_templates_or_libraries_has_a_new_release(
+    settings, tmp_path, changed
+):
+    for name in ("jinja2/plans/home.html", "requirements.txt", "plans/views.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("before")
+    settings.BASE_DIR = tmp_path
+    page_cache.release.cache_clear()
+    try:
+        before = page_cache.release()
+        (tmp_path / changed).write_text("after")
+        page_cache.release.cache_clear()
+        assert page_cache.release() != before
+    finally:
+        page_cache.release.cache_clear()
+
+
+def test_the_release_covers_every_folder_pages_are_rendered_from(settings):
+    base = Path(settings.BASE_DIR)
+    folders = [
+        *(folder for engine in settings.TEMPLATES for folder in engine["DIRS"]),
+        *settings.LOCALE_PATHS,
+        *settings.STATICFILES_DIRS,
+    ]
+    hashed = {base / name for name in page_cache.RELEASE_PATHS}
+    assert {Path(folder) for folder in folders} <= hashed

@@ -111,6 +111,26 @@ def test_observation_clean_derives_the_percentage_half_up():
     assert "numerator" in excinfo.value.message_dict
 
 
+def test_an_observed_share_stays_within_0_and_100_percent():
+    o = Observation(
+        indicator=make_indicator(unit=Indicator.Unit.PERCENT),
+        jurisdiction=make_jurisdiction(level="national"),
+        as_of=datetime.date(2020, 11, 30),
+        value=Decimal(100),
+        source=make_source(),
+    )
+    o.full_clean()
+    for value in (Decimal("100.1"), Decimal(500), Decimal(-1)):
+        o.value = value
+        with pytest.raises(ValidationError) as excinfo:
+            o.full_clean()
+        assert "value" in excinfo.value.message_dict
+    # A count is not a share.
+    o.indicator = make_indicator(unit=Indicator.Unit.COUNT, denominator=None)
+    o.value = Decimal(500)
+    o.full_clean()
+
+
 def test_indicator_denominator_positive_and_target_not_negative():
     i = make_indicator()
     assert_db_rejects(Indicator, i.pk, denominator=0)

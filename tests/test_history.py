@@ -187,3 +187,71 @@ def test_plan_page_query_count_does_not_grow_with_updates(client, django_assert_
     # sources of both, and whether the status snapshot is valid for today (plans/snapshot.py)
     with django_assert_num_queries(7):
         client.get(f"/en/plans/{plan.slug}/")
+
+
+# --- Reverting to an earlier version ----------------------------------------------------
+
+
+def revert_url(obj, record):
+    return reverse("admin:plans_plan_simple_history", args=[obj.pk, record.history_id])
+
+
+def test_an_editor_reverts_a_plan_to_an_earlier_version(client):
+    """django-simple-history's revert form shows an old version; saving it is a new save
+    over the row as it is now, checked against its current version."""
+    plan = make_plan(title="虛構舊標題")
+    editor = make_editor(plan.jurisdiction)
+    client.force_login(editor)
+    plan.title = "虛構新標題"
+    plan.save()
+    old = plan.history.earliest()
+    form = client.get(revert_url(plan, old))
+    assert form.status_code == 200
+    assert form.context["adminform"].form["version"].value() == 2  # the row's, not the old one's
+    response = client.post(
+        revert_url(plan, old), plan_change_data(Plan.objects.get(), title="虛構舊標題")
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.version) == ("虛構舊標題", 3)
+    assert plan.history.first().history_user == editor
+
+
+def test_a_revert_opened_before_someone_elses_save_is_refused(client):
+    plan = make_plan(title="虛構舊標題")
+    client.force_login(make_editor(plan.jurisdiction))
+    plan.title = "虛構新標題"
+    plan.save()
+    old = plan.history.earliest()
+    opened = client.get(revert_url(plan, old)).context["adminform"].form["version"].value()
+    other = Plan.objects.get()
+    other.title = "他人後來的標題"
+    other.save()  # someone else's save after the revert form was opened
+    data = plan_change_data(other, title="虛構舊標題", version=opened)
+    response = client.post(revert_url(plan, old), data)
+    assert response.status_code == 200  # the form again, with the error: never a 500
+    errors = response.context["adminform"].form.errors.as_data()["__all__"]
+    assert [error.code for error in errors] == ["stale"]
+    assert Plan.objects.get().title == "他人後來的標題"
+
+
+def test_a_revert_that_races_another_save_is_a_message_not_an_error_page(client, monkeypatch):
+    """A save landing between the form's check and the revert's own save: the conditional
+    UPDATE refuses it, and the editor is told so."""
+    from govtracker.locking import ConcurrentEditError
+
+    plan = make_plan(title="虛構舊標題")
+    client.force_login(make_editor(plan.jurisdiction))
+    plan.title = "虛構新標題"
+    plan.save()
+    old = plan.history.earliest()
+
+    def racing_save(self, *args, **kwargs):
+        raise ConcurrentEditError(self)
+
+    monkeypatch.setattr(Plan, "save", racing_save)
+    data = plan_change_data(Plan.objects.get(), title="虛構舊標題")
+    response = client.post(revert_url(plan, old), data, follow=True)
+    assert response.status_code == 200
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert Plan.objects.get().title == "虛構新標題"

@@ -365,6 +365,31 @@ def test_indicator_pages_show_chart_targets_and_sourced_values(client, frozen_to
     assert "50%" in table and "(16/32)" in table and "虛構來源" in table
 
 
+def test_the_indicator_lists_latest_value_is_the_national_one(client):
+    national = make_jurisdiction(level="national", code="CN")
+    indicator = make_indicator(slug="fictional-share")
+    make_observation(
+        indicator=indicator,
+        jurisdiction=national,
+        value=Decimal("71.9"),
+        as_of=datetime.date(2021, 11, 30),
+    )
+    # A province reported later: not the national indicator's latest value.
+    make_observation(
+        indicator=indicator,
+        jurisdiction=make_jurisdiction(parent=national),
+        value=Decimal("5"),
+        as_of=datetime.date(2022, 6, 30),
+    )
+    listing = client.get("/en/indicators/").content.decode()
+    assert "71.9%" in listing and "2021-11-30" in listing
+    assert "2022-06-30" not in listing
+    response = client.get("/en/indicators/", {"format": "csv"})
+    rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert rows[1].startswith("fictional-share,")
+    assert rows[1].endswith(",2021-11-30,71.9")
+
+
 def test_about_page_gives_the_definition_and_its_source(client):
     html = client.get("/zh-hant/about/").content.decode()
     assert "數字政府是指以現代互聯網" in html

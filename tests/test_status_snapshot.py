@@ -284,8 +284,11 @@ def test_an_api_write_refreshes_the_milestone_and_its_parent(fresh):
     assert row(child).progress == 0.8
     assert row(fresh["parent"]).latest_update_on == datetime.date(2026, 11, 1)
     assert_snapshot_equals_live()
+    created = response.json()
     response = client.patch(
-        f"/api/v1/updates/{response.json()['id']}/", {"delivered": True}, format="json"
+        f"/api/v1/updates/{created['id']}/",
+        {"delivered": True, "version": created["version"]},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     assert row(child).achieved_on == datetime.date(2026, 11, 1)
