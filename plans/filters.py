@@ -10,11 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from govtracker.text import to_traditional
-from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
+from plans.models import YEARS, Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
 from plans.progress import Status
-
-# Deadline years outside this range are typos, not plans.
-YEARS = (1949, 2100)
 
 # Each sort spelled out in the visitor's language; django-filter's own "(descending)"
 # labels are built once at import time, so they would not follow the page's language.

@@ -35,6 +35,10 @@ from plans import progress as tracker
 from plans.expressions import ChildrenTerm, HasChildren, OwnUpdateTerm
 from plans.progress import Status
 
+# Deadline years outside this range are typos, not plans: a deadline year's page, the
+# list of years, the sitemap and the API's year cards know these years only.
+YEARS = (1949, 2100)
+
 
 def today() -> datetime.date:
     """Today in the site's time zone (Asia/Shanghai), the default as-of date."""
@@ -669,6 +673,13 @@ class Milestone(VersionedModel):
             models.CheckConstraint(
                 condition=Q(deadline__gt=F("start_date")), name="milestone_deadline_after_start"
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    deadline__gte=datetime.date(YEARS[0], 1, 1),
+                    deadline__lte=datetime.date(YEARS[1], 12, 31),
+                ),
+                name="milestone_deadline_in_years",
+            ),
             models.CheckConstraint(condition=Q(weight__gt=0), name="milestone_weight_positive"),
             models.CheckConstraint(
                 condition=Q(kind="qualitative")
@@ -771,7 +782,12 @@ class Milestone(VersionedModel):
             plan = self.plan if (self.plan_id or Milestone.plan.is_cached(self)) else None
             if plan is not None and plan.issued_on:
                 self.start_date = plan.issued_on
-        if self.start_date and self.deadline and self.deadline <= self.start_date:
+        if self.deadline and not YEARS[0] <= self.deadline.year <= YEARS[1]:
+            errors["deadline"] = _("The deadline must fall between %(first)s and %(last)s.") % {
+                "first": YEARS[0],
+                "last": YEARS[1],
+            }
+        elif self.start_date and self.deadline and self.deadline <= self.start_date:
             errors["deadline"] = _("The deadline must be after the start date.")
         if self.weight is not None and self.weight <= 0:
             errors["weight"] = _("The weight must be greater than zero.")

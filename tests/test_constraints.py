@@ -38,6 +38,19 @@ def test_milestone_deadline_must_follow_start():
     assert "deadline" in excinfo.value.message_dict
 
 
+def test_a_deadline_year_outside_the_sites_years_is_a_typo():
+    """2202-12-31 for 2022-12-31 would have put a year on /deadlines/, the sitemap and the
+    API's year cards whose own page does not exist (1949-2100, plans.models.YEARS)."""
+    m = make_milestone(deadline=datetime.date(2022, 12, 31))
+    assert_db_rejects(Milestone, m.pk, deadline=datetime.date(2202, 12, 31))
+    m.deadline = datetime.date(2202, 12, 31)
+    with pytest.raises(ValidationError) as excinfo:
+        m.full_clean()
+    assert excinfo.value.message_dict["deadline"] == ["期限必須在1949年至2100年之間。"]
+    m.deadline = datetime.date(2100, 12, 31)
+    m.full_clean()
+
+
 def test_milestone_weight_must_be_positive():
     m = make_milestone()
     assert_db_rejects(Milestone, m.pk, weight=0)
