@@ -21,7 +21,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,7 @@ from django.views.decorators.http import conditional_page
 from django_filters.filters import BaseCSVFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, pagination, renderers, serializers, throttling
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.settings import api_settings
 
 from govtracker.fast_serialization import FastRepresentationMixin
@@ -90,16 +90,64 @@ class Pagination(pagination.PageNumberPagination):
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """?ordering=… over the fields a view allows, always ending with the primary key so
-    that equal values never swap places between two pages."""
+    """?ordering=… over the fields a view allows (any other term is a 400 naming them, and
+    the schema states them), always ending with the primary key so that equal values
+    never swap places between two pages."""
 
     def get_ordering(self, request, queryset, view):
+        reject_empty(request, [self.ordering_param])
         ordering = list(super().get_ordering(request, queryset, view) or [])
         if not ordering:
             ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
         if not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering.append("pk")
         return ordering
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        # DRF drops a term it does not know and orders as if it had not been asked: a
+        # client should learn that its request was not understood, as with any filter.
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        unknown = [term for term in fields if term not in valid]
+        if unknown:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _(
+                            "Cannot order by “%(terms)s”. Order by %(fields)s, several "
+                            "separated by commas, each with a leading - for descending order."
+                        )
+                        % {
+                            "terms": ", ".join(unknown),
+                            "fields": ", ".join(
+                                name
+                                for name, _label in self.get_valid_fields(
+                                    queryset, view, {"request": request}
+                                )
+                            ),
+                        }
+                    ]
+                }
+            )
+        return valid
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        names = getattr(view, "ordering_fields", self.ordering_fields)
+        if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+            return parameters  # no list of names to state (DRF's "__all__" or the default)
+        # Spaces around a term are allowed, as DRF strips them.
+        alternatives = "|".join(names)
+        term = rf"\s*-?(?:{alternatives})\s*"
+        for parameter in parameters:
+            parameter["schema"]["pattern"] = rf"^{term}(?:,{term})*$"
+            parameter["description"] = str(
+                _(
+                    "Order by %(fields)s, several separated by commas, each with a leading - "
+                    "for descending order (e.g. -%(first)s). Ties are broken by id."
+                )
+                % {"fields": ", ".join(names), "first": names[0]}
+            )
+        return parameters
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -247,6 +295,10 @@ class APIBaseMixin:
         return renderer_list
 
     def handle_exception(self, exc):
+        if isinstance(exc, Http404):
+            # Django's message names the model in English ("No Plan matches the given
+            # query.") whatever the request's language; DRF's own is translated.
+            exc = NotFound()
         # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
         if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
             self.request.accepted_renderer = renderers.JSONRenderer()
@@ -309,7 +361,9 @@ class APIViewMixin(APIBaseMixin):
         if self.paginator is not None:
             self.paginator.validate(request)
         queryset = self.filter_queryset(self.get_queryset())
-        serializer = self.get_serializer()
+        context = self.get_serializer_context()
+        context["request"] = without_format(request)
+        serializer = self.get_serializer(context=context)
         # One serializer for every row, as a many=True serializer uses one child: building
         # a serializer per row deep-copies its fields each time, most of an export's cost.
         rows = (serializer.to_representation(obj) for obj in queryset.iterator(chunk_size=2000))
@@ -319,6 +373,18 @@ class APIViewMixin(APIBaseMixin):
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
+
+
+def without_format(request):
+    """The request without ?format=. DRF's reverse() copies that parameter into every
+    hyperlink it draws, but the links in a CSV export are to read as JSON: a detail has no
+    CSV (…/milestones/1/?format=csv is a 404)."""
+    plain = copy.copy(request._request)
+    plain.GET = plain.GET.copy()
+    plain.GET.pop(api_settings.URL_FORMAT_OVERRIDE, None)
+    request = copy.copy(request)
+    request._request = plain
+    return request
 
 
 def record_write(user, instance: models.Model, action: int, fields: list[str] = ()) -> None:

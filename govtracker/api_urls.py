@@ -4,6 +4,7 @@ Outside i18n_patterns: the API is not language-prefixed; messages follow the req
 Accept-Language header (LocaleMiddleware).
 """
 
+from django.http import HttpResponse
 from django.urls import path, re_path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -44,12 +45,21 @@ def not_found(request, *args, **kwargs):
     raise NotFound()
 
 
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI. OPTIONS answers as Django's own views do, with the methods in Allow
+    (added by DRF) and no body: DRF's answer, the view's metadata, would be rendered by
+    the page's HTML renderer, which has no template for it (a 500)."""
+
+    def options(self, request, *args, **kwargs):
+        return HttpResponse(headers={"Content-Length": "0"})
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from our static files, its start-up script a file of its own (the
     # Content-Security-Policy allows no inline script). Not Redoc: its page loads Google
     # Fonts from a CDN.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
     # Matches every path left, even one with a newline in it.
     re_path(r"", not_found),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from govtracker.text import localized
 from plans.models import Jurisdiction, Plan, ProgressUpdate
 
 FEED_ITEMS = 50
@@ -58,7 +59,7 @@ class LatestUpdatesFeed(Feed):
         elif item.value is not None:
             parts.append(
                 _("value reached: %(value)s %(unit)s")
-                % {"value": f"{item.value.normalize():f}", "unit": item.milestone.unit}
+                % {"value": f"{item.value.normalize():f}", "unit": localized(item.milestone.unit)}
             )
         if item.display_narrative:
             parts.append(item.display_narrative)
@@ -104,6 +105,4 @@ class JurisdictionUpdatesFeed(LatestUpdatesFeed):
         return obj.get_absolute_url()
 
     def updates(self, obj):
-        return ProgressUpdate.objects.published().filter(
-            milestone__plan__jurisdiction__in=Jurisdiction.objects.within(obj)
-        )
+        return ProgressUpdate.objects.published().within(obj)

@@ -200,6 +200,18 @@ class HomeView(TemplateView):
         )
 
 
+def as_of_context(as_of: datetime.date) -> dict:
+    """The date a page is drawn for, and what its links append to keep it: `as_of_query`
+    is "?as_of=YYYY-MM-DD" on a page of another day, and empty on today's, so that today's
+    addresses stay clean (and cacheable). Built once per page: rows append the string."""
+    is_today = as_of == today()
+    return {
+        "as_of": as_of,
+        "is_today": is_today,
+        "as_of_query": "" if is_today else f"?as_of={as_of.isoformat()}",
+    }
+
+
 # The filter form's widgets drawn by Django's Jinja2 templates of them, as the page is:
 # half the time of the Django-template widgets the admin keeps (FORM_RENDERER's default).
 PAGE_FORM_RENDERER = Jinja2FormRenderer()
@@ -237,7 +249,7 @@ class PlanListView(BadQueryMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             filter=self.filterset,
-            as_of=self.as_of,
+            **as_of_context(self.as_of),
             # The nation first, then the provincial-level units: a bounded list of 33.
             jurisdiction_choices=Jurisdiction.objects.filter(
                 level__in=[Jurisdiction.Level.NATIONAL, Jurisdiction.Level.PROVINCIAL]
@@ -302,8 +314,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
             parent = by_milestone.get(milestone.parent_id)
             (parent.sub_milestones if parent else top).append(milestone)
         context.update(
-            as_of=self.as_of,
-            is_today=self.as_of == today(),
+            **as_of_context(self.as_of),
             milestones=top,
             milestone_count=len(milestones),
             scorecard=scorecard_of(top, self.as_of).as_dict(),
@@ -373,8 +384,7 @@ class PlanUpdatesView(BadQueryMixin, ListView):
             plan=self.plan,
             object_list=page.object_list,
             updates=page.object_list,
-            as_of=self.as_of,
-            is_today=self.as_of == today(),
+            **as_of_context(self.as_of),
         )
         return context
 
@@ -409,7 +419,7 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             jurisdiction=self.jurisdiction,
-            as_of=self.as_of,
+            **as_of_context(self.as_of),
             scorecard=jurisdiction_scorecard(self.jurisdiction, self.as_of).as_dict(),
             children=self.jurisdiction.children.annotate(plan_count=Count("plans")).order_by(
                 "code"
@@ -518,7 +528,7 @@ class DeadlineYearView(BadQueryMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             year=self.year,
-            as_of=self.as_of,
+            **as_of_context(self.as_of),
             status=self.status,
             status_choices=Status.choices,
             scorecard=deadline_year_scorecard(self.year, self.as_of).as_dict(),

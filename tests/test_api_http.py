@@ -114,6 +114,19 @@ def test_error_messages_follow_accept_language(client, db):
     assert chinese["detail"] != english["detail"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/plans/nope/", "/api/v1/milestones/999999/", "/api/v1/indicators/nope/"]
+)
+def test_a_missing_object_is_a_404_in_the_requests_language(client, db, path):
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert english.status_code == chinese.status_code == 404
+    assert english.json() == {"detail": "Not found."}
+    assert chinese.json() == {"detail": "找不到資源。"}
+    # Without Accept-Language: the site's default language, Traditional Chinese.
+    assert client.get(path).json() == chinese.json()
+
+
 def test_the_api_is_not_language_prefixed(client, db):
     assert client.get("/en/api/v1/plans/").status_code == 404
 
@@ -132,3 +145,11 @@ def test_docs_ui_is_served_from_our_own_static_files(client, db):
     init = client.get(script.replace("&amp;", "&"))
     assert init.status_code == 200
     assert "SwaggerUIBundle" in init.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/schema/"])
+def test_options_on_the_docs_and_schema_says_which_methods_they_allow(client, db, path):
+    for accept in ("*/*", "text/html,application/xhtml+xml,*/*;q=0.8"):  # a browser's
+        response = client.options(path, HTTP_ACCEPT=accept)
+        assert response.status_code == 200, (path, accept)
+        assert {"GET", "HEAD", "OPTIONS"} <= set(response["Allow"].split(", "))

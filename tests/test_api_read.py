@@ -181,6 +181,29 @@ def test_plans_ordering_by_title_descending(client):
     assert titles == sorted(titles, reverse=True)
 
 
+@pytest.mark.parametrize("ordering", ["nope", "title,nope", "-password", "title,", ""])
+def test_an_unknown_ordering_is_400_naming_the_fields_allowed(client, db, ordering):
+    response = client.get("/api/v1/plans/", {"ordering": ordering}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    (message,) = response.json()["ordering"]
+    if ordering:
+        assert "issued_on, title, end_year, created, modified" in message
+
+
+def test_ordering_messages_follow_accept_language(client, db):
+    english = client.get("/api/v1/milestones/?ordering=nope", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get("/api/v1/milestones/?ordering=nope", HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert english.json()["ordering"] != chinese.json()["ordering"]
+    assert "deadline" in chinese.json()["ordering"][0]
+
+
+def test_several_ordering_terms_with_spaces_are_understood(client):
+    make_plan(title="虛構乙", issued_on=datetime.date(2021, 1, 1))
+    make_plan(title="虛構甲", issued_on=datetime.date(2021, 1, 1))
+    response = client.get("/api/v1/plans/", {"ordering": "issued_on, -title"})
+    assert [row["title"] for row in response.json()["results"]] == ["虛構甲", "虛構乙"]
+
+
 def test_page_size_is_capped(client, settings):
     jurisdiction = make_jurisdiction()
     for _ in range(4):
@@ -228,6 +251,26 @@ def test_csv_of_a_bad_filter_is_a_json_400(client, db):
     response = client.get("/api/v1/plans/", {"format": "csv", "issued_after": "x"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+
+
+def test_links_in_a_csv_are_the_json_addresses(client):
+    """DRF's reverse() copies ?format= into the links it draws: …/milestones/1/?format=csv
+    would be a 404."""
+    plan = make_plan()
+    make_update(milestone=make_milestone(plan=plan))
+    make_observation(indicator=make_indicator(slug="fictional-share"))
+    for resource in ("plans", "milestones", "updates", "indicators", "observations"):
+        rows = read_csv(client.get(f"/api/v1/{resource}/", {"format": "csv"}))
+        links = {
+            name: value
+            for name, value in rows[0].items()
+            if name == "api_url" or name.endswith("_api_url")
+        }
+        assert links["api_url"], resource
+        for name, url in links.items():
+            assert "format" not in url, (resource, name, url)
+            if url:
+                assert client.get(url).status_code == 200, (resource, name, url)
 
 
 def test_csv_is_for_lists_only(client):

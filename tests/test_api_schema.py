@@ -75,6 +75,23 @@ def test_schema_describes_every_resource_and_its_errors():
     assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
 
 
+def test_schema_states_the_ordering_terms_each_list_allows():
+    import re
+
+    schema = APIClient().get("/api/v1/schema/", {"format": "json"}).json()
+    (ordering,) = [
+        p
+        for p in schema["paths"]["/api/v1/milestones/"]["get"]["parameters"]
+        if p["name"] == "ordering"
+    ]
+    pattern = re.compile(ordering["schema"]["pattern"])
+    assert "deadline" in ordering["description"]
+    for good in ("deadline", "-deadline", "deadline,-created", " position , -created"):
+        assert pattern.search(good), good
+    for bad in ("", "nope", "deadline,", "title", "deadline;created"):
+        assert not pattern.search(bad), bad
+
+
 def test_schema_describes_the_version_a_change_sends_and_its_409():
     schema = APIClient().get("/api/v1/schema/", {"format": "json"}).json()
     paths = schema["paths"]

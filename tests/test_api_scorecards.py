@@ -87,6 +87,29 @@ def test_deadline_year_scorecards(client, milestones):
     assert as_counter(card) == statuses(client, deadline_year=2022)
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/scorecards/national/",
+        "/api/v1/scorecards/jurisdictions/",
+        "/api/v1/scorecards/jurisdictions/910000/",
+        "/api/v1/scorecards/deadlines/",
+        "/api/v1/scorecards/deadlines/2022/",
+    ],
+)
+def test_scorecards_show_in_the_browsable_api(client, milestones, path):
+    browser = client.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert browser.status_code == 200
+    assert browser["Content-Type"].startswith("text/html")
+    assert client.get(path, {"format": "api"}).status_code == 200
+
+
+def test_an_unknown_jurisdictions_scorecard_is_a_404_in_the_requests_language(client, db):
+    path = "/api/v1/scorecards/jurisdictions/999999/"
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="en").json() == {"detail": "Not found."}
+    assert client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").json() == {"detail": "未找到。"}
+
+
 def test_scorecard_errors(client, db):
     assert client.get("/api/v1/scorecards/jurisdictions/999999/").status_code == 404
     assert client.get("/api/v1/scorecards/deadlines/1066/").status_code == 404

@@ -2,6 +2,7 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import pytest
 
@@ -54,6 +55,21 @@ def test_plan_feed_lists_only_that_plans_updates(client, feeds_data):
 def test_jurisdiction_feed_lists_updates_in_that_jurisdiction(client, feeds_data):
     _root, items = entries(client, "/en/feeds/jurisdictions/340000/")
     assert len(items) == 2
+
+
+def test_jurisdiction_feed_includes_the_key_cities_updates(client, feeds_data):
+    city = make_jurisdiction(level="key_city", parent=feeds_data["province"])
+    make_tracked_plan(jurisdiction=city, slug="city-plan")
+    _root, items = entries(client, "/en/feeds/jurisdictions/340000/")
+    assert len(items) == 4  # the province's two updates and the city's two
+
+
+def test_simplified_feed_prints_milestone_units_in_simplified(client, feeds_data):
+    milestone = make_milestone(plan=feeds_data["plan"], kind="quantitative", unit="個業務系統")
+    make_update(milestone=milestone, value=Decimal(12))
+    root, _items = entries(client, "/zh-hans/feeds/updates/")
+    text = ET.tostring(root, encoding="unicode")
+    assert "已达到:12 个业务系统" in text and "個業務系統" not in text
 
 
 def test_feed_titles_follow_the_language(client, feeds_data):

@@ -30,21 +30,24 @@ PAGES = {
     "/en/": 8,
     "/en/plans/": 4,
     "/en/plans/?status=missed&q=虛構&o=-issued": 4,
+    "/en/plans/?as_of=2022-07-01": 3,
     "/en/plans/p0/": 7,
     "/en/plans/p0/?as_of=2022-07-01": 6,
     "/en/plans/p0/updates/": 4,
     "/en/plans/p0/updates/?as_of=2022-07-01": 4,
     "/en/jurisdictions/340000/": 8,
+    "/en/jurisdictions/340000/?as_of=2022-07-01": 7,
     # The list of years: the snapshot's check, then a sum of the plans' rows per year.
     "/en/deadlines/": 2,
     "/en/deadlines/2022/": 5,
     "/en/deadlines/2022/?status=missed": 5,
+    "/en/deadlines/2022/?as_of=2022-07-01": 5,
     "/en/indicators/": 2,
     "/en/indicators/fictional-indicator/": 7,
     "/en/about/": 0,
     "/en/feeds/updates/": 2,
     "/en/feeds/plans/p0/": 3,
-    "/en/feeds/jurisdictions/340000/": 3,
+    "/en/feeds/jurisdictions/340000/": 4,
 }
 
 

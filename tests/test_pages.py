@@ -461,6 +461,65 @@ def test_jurisdiction_page_as_of_a_past_date(client, tracked):
     assert "No milestone has fallen due yet." in html
 
 
+def test_dated_pages_keep_their_date_in_links_to_other_dated_pages(client, tracked):
+    """A page as of another day links to the plans, jurisdictions and years as of that day,
+    and its filters apply to it; today's pages link to today's plain addresses."""
+    make_milestone(plan=tracked["city_plan"])
+    dated = "?as_of=2022-07-01"
+    year = client.get(f"/en/deadlines/2022/{dated}").content.decode()
+    assert f'href="/en/deadlines/2024/{dated}"' in year
+    assert f'href="/en/plans/fictional-plan/{dated}#milestone-' in year
+    assert f'href="/en/jurisdictions/340000/{dated}"' in year
+    plans = client.get(f"/en/plans/{dated}").content.decode()
+    form = plans.split('<form method="get" class="filters"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="as_of" value="2022-07-01">' in form
+    assert f'href="/en/plans/{dated}">Clear</a>' in form
+    assert f'href="/en/plans/fictional-plan/{dated}"' in plans
+    province = client.get(f"/en/jurisdictions/340000/{dated}").content.decode()
+    city_code = tracked["city"].code
+    assert f'href="/en/plans/fictional-city-plan/{dated}"' in province
+    assert f'href="/en/jurisdictions/{city_code}/{dated}"' in province
+    assert 'href="/en/plans/?jurisdiction=340000&amp;as_of=2022-07-01"' in province
+    city = client.get(f"/en/jurisdictions/{city_code}/{dated}").content.decode()
+    assert f'href="/en/jurisdictions/340000/{dated}"' in city  # the way up
+    plan = client.get(f"/en/plans/fictional-plan/{dated}").content.decode()
+    assert f'href="/en/jurisdictions/340000/{dated}"' in plan
+
+    today = "".join(
+        client.get(path).content.decode()
+        for path in ["/en/deadlines/2022/", "/en/plans/", "/en/jurisdictions/340000/"]
+    )
+    assert "as_of=" not in today.replace('name="as_of"', "")
+    assert 'type="hidden" name="as_of"' not in today
+
+
+def test_a_province_pages_latest_updates_are_its_own_plans_and_its_feed_adds_its_cities(
+    client, tracked
+):
+    """The page's latest updates are those of the plans the province issued (its key
+    cities' are on their own pages): one province's few thousand updates to sort, where
+    with its cities' it sorted 17,000 at national scale (2 → 15 ms). Its feed follows
+    the cities too."""
+    city_milestone = make_milestone(plan=tracked["city_plan"])
+    make_update(milestone=city_milestone, as_of=datetime.date(2022, 7, 1), narrative="虛構市進展")
+    html = client.get("/zh-hant/jurisdictions/340000/").content.decode()
+    updates = section(html, "updates-title")
+    assert "虛構進展說明" in updates and "虛構市進展" not in updates
+    assert "虛構市進展" in client.get("/zh-hant/feeds/jurisdictions/340000/").content.decode()
+    city = client.get(f"/zh-hant/jurisdictions/{tracked['city'].code}/").content.decode()
+    assert "虛構市進展" in city and "虛構進展說明" not in city
+
+
+def test_simplified_pages_print_milestone_units_in_simplified(client, tracked):
+    milestone = make_milestone(plan=tracked["plan"], kind="quantitative", unit="個業務系統")
+    make_update(milestone=milestone, as_of=datetime.date(2022, 7, 1), value=Decimal(12))
+    for path in ["/", "/plans/fictional-plan/", "/plans/fictional-plan/updates/"]:
+        html = client.get(f"/zh-hans{path}").content.decode()
+        assert "12</strong> 个业务系统" in html or "12 个业务系统" in html, path
+        assert "個業務系統" not in html, path
+    assert "個業務系統" in client.get("/zh-hant/plans/fictional-plan/").content.decode()
+
+
 def test_percentages_on_pages_round_half_up(client, frozen_today):
     """1 of 8 milestones due delivered is 12.5 %: the site prints 13 %, as the source rounds
     (10/32 is 31.3), not Python's round() (12)."""
