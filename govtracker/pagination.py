@@ -81,14 +81,18 @@ class DataVersionedPaginator(Paginator):
 
     def page(self, number):
         rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        if bottom < DEEP_OFFSET or not isinstance(rows, QuerySet):
-            return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
-            top = self.count
-        page_rows = keys_first(rows, bottom, top)
+            # The last page runs to the end, but asks for no fewer than a page's rows: there
+            # are none beyond the count, and a LIMIT as small as the rows left (LIMIT 1 for
+            # a province with one plan) made PostgreSQL walk all 60,000 plans in the list's
+            # order, expecting to meet the few early (41 ms; 1.6 ms with LIMIT 50).
+            top = max(self.count, top)
+        page_rows = keys_first(rows, bottom, top) if bottom >= DEEP_OFFSET else None
         if page_rows is None:
-            return super().page(number)
+            page_rows = rows[bottom:top]
         return self._get_page(page_rows, number, self)
