@@ -74,7 +74,9 @@ class LatestUpdatesFeed(Feed):
         return timezone.make_aware(datetime.datetime.combine(item.published_on, datetime.time()))
 
     def item_updateddate(self, item: ProgressUpdate) -> datetime.datetime:
-        return item.modified
+        # A scheduled update, written before its publication day, is new to readers on
+        # that day: an entry is never updated before it was published.
+        return max(item.modified, self.item_pubdate(item))
 
     def item_categories(self, item: ProgressUpdate):
         return [item.milestone.plan.jurisdiction.name]

@@ -113,3 +113,17 @@ def test_sitemap_pages_split_plans_without_losing_or_repeating_one(client, feeds
         PlanSitemap.limit = 15_000
     urls = [location.split("</loc>")[0] for location in locations]
     assert len(urls) == 21 and len(set(urls)) == 21
+
+
+def test_a_scheduled_update_is_not_updated_before_it_was_published(client, feeds_data):
+    """Written on 2023-06-30 for publication on 2023-07-01: on that day its entry says it
+    was published then, and updated no earlier."""
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2023, 7, 1, 12, tzinfo=datetime.UTC), tick=False):
+        _root, items = entries(client, "/en/feeds/updates/")
+    scheduled = next(item for item in items if "虛構排程" in ET.tostring(item, encoding="unicode"))
+    published = scheduled.find(f"{ATOM}published").text
+    updated = scheduled.find(f"{ATOM}updated").text
+    assert published.startswith("2023-07-01")
+    assert datetime.datetime.fromisoformat(updated) >= datetime.datetime.fromisoformat(published)
