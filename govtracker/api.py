@@ -9,7 +9,6 @@ and the OpenAPI description of the errors every operation can answer with.
 import copy
 import csv
 import datetime
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -34,7 +33,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationErro
 from rest_framework.settings import api_settings
 
 from govtracker.fast_serialization import FastRepresentationMixin
-from govtracker.locking import ConcurrentEditError, VersionConflict
+from govtracker.locking import ConcurrentEditError, VersionConflict, version_etag
 from govtracker.pagination import DataVersionedPaginator
 from govtracker.rendering import rendering_page
 
@@ -247,11 +246,6 @@ class ReadOnlyCorsMiddleware(CorsMiddleware):
         return method in ("GET", "HEAD", "OPTIONS") and super().is_enabled(request)
 
 
-def _set_versioned_etag(response, version: int) -> None:
-    digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
-    response["ETag"] = f'"{version}.{digest}"'
-
-
 # --- Views ------------------------------------------------------------------------------
 
 
@@ -311,13 +305,13 @@ class APIBaseMixin:
         patch_vary_headers(response, ["Authorization", "Cookie"])
         data = getattr(response, "data", None)
         if response.status_code == 200 and isinstance(data, dict) and "version" in data:
-            # A versioned object read: its ETag starts with its version, so that a client
-            # that sends it back as If-Match, as HTTP clients do, names the version it
-            # edited (govtracker/locking.py); the body's hash after it keeps If-None-Match
-            # true to the body, whose computed status moves without a new version.
+            # A versioned object read: its ETag names its version, so that a client that
+            # sends it back as If-Match, as HTTP clients do, names the version it edited.
             version = data["version"]
             response.add_post_render_callback(
-                lambda rendered: _set_versioned_etag(rendered, version)
+                lambda rendered: rendered.__setitem__(
+                    "ETag", version_etag(version, rendered.content)
+                )
             )
         return response
 

@@ -14,6 +14,7 @@ Pieces to plug in:
   the `version` they read (in the body, or as `If-Match: "<version>"`); a stale one is 409.
 """
 
+import hashlib
 import re
 
 from django import forms
@@ -165,9 +166,12 @@ class VersionConflict(APIException):
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)(?:\.[0-9a-f]+)?"?\s*$')
 
 
-def version_etag(instance: VersionedModel) -> str:
-    """The ETag of a versioned object, for `ETag:` response headers: `"<version>"`."""
-    return f'"{instance.version}"'
+def version_etag(version: int, body: bytes) -> str:
+    """The ETag of an API read of a versioned object: `"<version>.<hash of the body>"`.
+    If-Match takes it back for its version (_IF_MATCH); the body's hash keeps
+    If-None-Match true to the body, whose computed status moves without a new version."""
+    digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    return f'"{version}.{digest}"'
 
 
 class OptimisticLockSerializerMixin:

@@ -712,8 +712,9 @@ class Milestone(VersionedModel):
     def save(self, *args, **kwargs):
         _save_with_snapshot(self, super().save, args, kwargs)
 
-    def get_absolute_url(self) -> str:
-        return f"{self.plan.get_absolute_url()}#milestone-{self.pk}"
+    def get_absolute_url(self, query: str = "") -> str:
+        """The milestone on its plan's page; `query` ("?as_of=…") keeps a page's date."""
+        return f"{self.plan.get_absolute_url()}{query}#milestone-{self.pk}"
 
     @property
     def display_statement(self) -> str:

@@ -190,7 +190,7 @@ def _badge(status: str, label: str) -> str:
     )
 
 
-def _whole_percent(value: int) -> int:
+def _stylesheet_percent(value: int) -> int:
     """A percentage the stylesheet has a class for."""
     return max(0, min(100, value))
 
@@ -209,9 +209,9 @@ def progress_bar(progress, expected=None) -> str:
     # Widths and positions are classes of the stylesheet (.pw-0 to .pw-100, .pe-0 to
     # .pe-100), not style attributes: the Content-Security-Policy (style-src 'self') makes
     # browsers ignore inline styles, which drew every bar full and every marker at 0.
-    fill = f'<div class="progress-fill pw-{_whole_percent(p)}"></div>' if p is not None else ""
+    fill = f'<div class="progress-fill pw-{_stylesheet_percent(p)}"></div>' if p is not None else ""
     marker = (
-        f'<div class="progress-expected pe-{_whole_percent(e)}" title="{expected_text}"></div>'
+        f'<div class="progress-expected pe-{_stylesheet_percent(e)}" title="{expected_text}"></div>'
         if e is not None
         else ""
     )
