@@ -66,6 +66,36 @@ def _remember_loaded(instance, field_names, attribute: str, field: str) -> None:
         setattr(instance, attribute, instance.__dict__[field])
 
 
+class SourceQuerySet(models.QuerySet):
+    def cited_in_public(self) -> "SourceQuerySet":
+        """Sources that something public cites: a plan, an indicator, an observation, a
+        target, or a published update. A source cited only by drafts or scheduled updates
+        (or by nothing yet, just added) would tell the public what is about to be said."""
+        from metrics.models import Indicator, IndicatorTarget, Observation
+
+        cited = (
+            Exists(Plan.sources.through.objects.filter(source=OuterRef("pk")))
+            | Exists(
+                ProgressUpdate.sources.through.objects.filter(
+                    source=OuterRef("pk"),
+                    progressupdate__published_on__isnull=False,
+                    progressupdate__published_on__lte=today(),
+                )
+            )
+            | Exists(Indicator.sources.through.objects.filter(source=OuterRef("pk")))
+            | Exists(Observation.objects.filter(source=OuterRef("pk")))
+            | Exists(IndicatorTarget.objects.filter(source=OuterRef("pk")))
+        )
+        return self.filter(cited)
+
+    def visible_to(self, user) -> "SourceQuerySet":
+        """Editors see every source (they cite the new ones); the public, those cited in
+        public (`cited_in_public`)."""
+        if getattr(user, "is_authenticated", False):
+            return self
+        return self.cited_in_public()
+
+
 class Source(models.Model):
     """A citation: every figure on a public page can be traced to one."""
 
@@ -82,6 +112,7 @@ class Source(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

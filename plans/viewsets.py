@@ -161,7 +161,8 @@ class JurisdictionViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
 )
 class SourceViewSet(APIViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Citations behind plans, updates and observations. Editors add them (a source may be
-    cited by several jurisdictions, so it is not changed through the API)."""
+    cited by several jurisdictions, so it is not changed through the API). The public sees
+    the sources something public cites; editors see them all."""
 
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
@@ -171,7 +172,7 @@ class SourceViewSet(APIViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMode
     csv_filename = "sources"
 
     def get_queryset(self):
-        return Source.objects.all()
+        return Source.objects.visible_to(self.request.user)
 
 
 @extend_schema_view(

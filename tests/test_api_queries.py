@@ -28,7 +28,7 @@ def make_rows(resource: str, n: int) -> None:
         if resource == "jurisdictions":
             make_jurisdiction(parent=province, level="key_city")
         elif resource == "sources":
-            make_source()
+            make_plan(jurisdiction=province).sources.add(make_source())
         elif resource == "plans":
             plan = make_plan(jurisdiction=province)
             plan.sources.add(source)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from plans.models import Jurisdiction
+from plans.models import Jurisdiction, today
 from tests.factories import (
     make_editor,
     make_indicator,
@@ -75,12 +75,55 @@ def test_unknown_jurisdiction_is_404_in_json(client, db):
 
 def test_sources_list_detail_and_search(client):
     wanted = make_source(title="虛構統計公報", publisher="Fictional Bureau")
-    make_source(title="虛構年鑑")
+    other = make_source(title="虛構年鑑")
+    make_plan().sources.add(wanted, other)
     rows = client.get("/api/v1/sources/", {"q": "统计"}).json()["results"]
     assert [row["id"] for row in rows] == [wanted.pk]
     detail = client.get(f"/api/v1/sources/{wanted.pk}/").json()
     assert detail["publisher"] == "Fictional Bureau"
     assert detail["api_url"].endswith(f"/api/v1/sources/{wanted.pk}/")
+
+
+def test_the_public_sees_only_sources_something_public_cites(client):
+    """A source cited only by a draft or a scheduled update, or by nothing yet, would tell
+    the public what is about to be reported; editors see every source to cite it."""
+    by_plan, by_published, by_indicator, by_observation, by_target = (
+        make_source(title=f"虛構來源 {n}") for n in range(5)
+    )
+    by_draft, by_scheduled, uncited = (make_source(title=f"虛構草稿 {n}") for n in range(3))
+    province = make_jurisdiction()
+    plan = make_plan(jurisdiction=province)
+    plan.sources.add(by_plan)
+    milestone = make_milestone(plan=plan)
+    make_update(milestone=milestone, sources=[by_published])
+    make_update(milestone=milestone, sources=[by_draft], published_on=None)
+    tomorrow = today() + datetime.timedelta(days=1)
+    make_update(milestone=milestone, sources=[by_scheduled], published_on=tomorrow)
+    indicator = make_indicator()
+    indicator.sources.add(by_indicator)
+    make_observation(indicator=indicator, jurisdiction=province, source=by_observation)
+    make_target(
+        indicator=indicator,
+        jurisdiction=province,
+        value=50,
+        due_on=datetime.date(2025, 12, 31),
+        source=by_target,
+    )
+    public = {by_plan, by_published, by_indicator, by_observation, by_target}
+
+    rows = client.get("/api/v1/sources/", {"page_size": 100}).json()["results"]
+    assert {row["id"] for row in rows} == {source.pk for source in public}
+    for hidden in (by_draft, by_scheduled, uncited):
+        response = client.get(f"/api/v1/sources/{hidden.pk}/")
+        assert response.status_code == 404
+    exported = read_csv(client.get("/api/v1/sources/", {"format": "csv"}))
+    assert {int(row["id"]) for row in exported} == {source.pk for source in public}
+
+    client.force_authenticate(make_editor(province))
+    rows = client.get("/api/v1/sources/", {"page_size": 100}).json()["results"]
+    assert {row["id"] for row in rows} == {
+        source.pk for source in [*public, by_draft, by_scheduled, uncited]
+    }
 
 
 # --- Plans ----------------------------------------------------------------------------
