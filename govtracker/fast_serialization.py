@@ -24,6 +24,8 @@ from rest_framework.relations import Hyperlink, PKOnlyObject
 from rest_framework.reverse import reverse as drf_reverse
 from rest_framework.settings import api_settings
 
+from govtracker.related_ids import RelatedIds
+
 # DRF's Serializer.to_representation spends about 0.2 ms on a row of a list: per field a
 # generic get_attribute() and to_representation(), per hyperlink a reverse() and a
 # build_absolute_uri(). FastRepresentationMixin answers the same dictionary from readers
@@ -71,8 +73,9 @@ class FastRepresentationMixin:
     First among the bases. The readers are compiled at the first row, when the context
     (request, format, language, as-of date) is complete. `Meta.prefetched_lists` names
     the attribute a viewset prefetches a many-to-many field into with
-    Prefetch(to_attr=...), e.g. {"sources": "source_list"}: its ids are read from there
-    (DRF's own path would query the relation again for each row)."""
+    Prefetch(to_attr=...), e.g. {"sources": "source_list"}, or the RelatedIds that holds
+    its ids, e.g. {"sources": "source_ids"}: its ids are read from there (DRF's own path
+    would query the relation again for each row)."""
 
     _fast_readers: dict | None = None
 
@@ -322,8 +325,8 @@ def _decimal_converter(field):
 
 def _many_pks_reader(field, mapping: bool, drf):
     """The ids of a prefetched many-to-many relation (`sources`), read from the list the
-    viewset prefetched it into (Meta.prefetched_lists, for Prefetch(to_attr=...)) or from
-    the prefetch cache, which DRF's UpdateModelMixin also reads: related.all() would first
+    viewset prefetched it into (Meta.prefetched_lists: a Prefetch(to_attr=...) of the rows,
+    or a RelatedIds of their ids) or from the prefetch cache, which DRF's UpdateModelMixin also reads: related.all() would first
     build a related manager for the row."""
     child, model_field = field.child_relation, _model_field(field)
     if (
@@ -338,8 +341,14 @@ def _many_pks_reader(field, mapping: bool, drf):
     prefetched_lists = getattr(getattr(field.parent, "Meta", None), "prefetched_lists", {})
     attribute = prefetched_lists.get(field.field_name)
 
+    # An attribute that is a RelatedIds (govtracker/related_ids.py) holds the ids themselves.
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    holds_ids = isinstance(getattr(model, attribute, None), RelatedIds) if attribute else False
+
     def read(instance):
-        rows = instance.__dict__.get(attribute) if attribute else None
+        if holds_ids and attribute in instance.__dict__ and instance.pk is not None:
+            return list(instance.__dict__[attribute])
+        rows = None if holds_ids or not attribute else instance.__dict__.get(attribute)
         if rows is None:
             cache = getattr(instance, "_prefetched_objects_cache", None)
             rows = cache.get(name) if cache else None

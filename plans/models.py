@@ -29,6 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
 from govtracker.locking import VersionedModel
+from govtracker.related_ids import RelatedIds
 from govtracker.reverse import reverse_one
 from govtracker.text import localized, script
 from plans import progress as tracker
@@ -258,6 +259,11 @@ class PlanQuerySet(models.QuerySet):
         """Each plan's sources as a list, `source_list` (ProgressUpdate's says why)."""
         return self.prefetch_related(Prefetch("sources", to_attr="source_list"))
 
+    def with_source_ids(self) -> "PlanQuerySet":
+        """Each plan's sources' ids, `source_ids`, in one query for all of them, from the
+        join table alone: what the API shows (govtracker/related_ids.py)."""
+        return self.prefetch_related("source_ids")
+
     def for_list(self) -> "PlanQuerySet":
         """What a list of plans shows (the API's, the CSV exports), in one query.
 
@@ -410,6 +416,8 @@ class Plan(VersionedModel):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="plans", blank=True
     )
+    # The API's "sources": their ids, prefetched from the join table (govtracker/related_ids.py).
+    source_ids = RelatedIds("sources")
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
@@ -916,6 +924,10 @@ class ProgressUpdateQuerySet(models.QuerySet):
         query itself on a page of a hundred updates."""
         return self.prefetch_related(Prefetch("sources", to_attr="source_list"))
 
+    def with_source_ids(self) -> "ProgressUpdateQuerySet":
+        """As PlanQuerySet.with_source_ids(): the sources' ids, for the API."""
+        return self.prefetch_related("source_ids")
+
     # What a timeline of updates draws (includes/update_list.html, the feeds): the update,
     # its milestone's statement and unit, its plan's address and titles.
     TIMELINE_COLUMNS = (
@@ -987,6 +999,7 @@ class ProgressUpdate(VersionedModel):
         related_name="updates",
         help_text=_("At least one source: every reported figure must be traceable."),
     )
+    source_ids = RelatedIds("sources")  # as Plan's
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

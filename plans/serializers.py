@@ -130,8 +130,9 @@ class PlanSerializer(OptimisticLockSerializerMixin, CleanedModelSerializer):
             "modified",
             "version",
         ]
-        # Where PlanViewSet prefetches them (Prefetch to_attr): read there by the fast path.
-        prefetched_lists = {"sources": "source_list"}
+        # Where PlanViewSet prefetches their ids (with_source_ids()): read there by the fast
+        # path.
+        prefetched_lists = {"sources": "source_ids"}
 
     @extend_schema_field(serializers.DateField())
     def get_as_of(self, plan):
@@ -297,8 +298,8 @@ class ProgressUpdateSerializer(OptimisticLockSerializerMixin, CleanedModelSerial
             "modified",
             "version",
         ]
-        # Where ProgressUpdateViewSet prefetches them (with_source_list()).
-        prefetched_lists = {"sources": "source_list"}
+        # Where ProgressUpdateViewSet prefetches their ids (with_source_ids()).
+        prefetched_lists = {"sources": "source_ids"}
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, update):

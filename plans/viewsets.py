@@ -198,8 +198,8 @@ class PlanViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelView
             # Schema generation only needs the model; with_progress asks the database
             # whether the status snapshot is valid, and `check --deploy` runs without one.
             return Plan.objects.none()
-        # Sources into a list (PlanSerializer.Meta.prefetched_lists).
-        return Plan.objects.for_list().with_progress(self.as_of).with_source_list()
+        # Sources' ids (PlanSerializer.Meta.prefetched_lists).
+        return Plan.objects.for_list().with_progress(self.as_of).with_source_ids()
 
     def get_filterset_extra_kwargs(self):
         return {"as_of": self.as_of}
@@ -252,7 +252,7 @@ class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewS
     def get_queryset(self):
         updates = ProgressUpdate.objects.select_related(
             "milestone__plan__jurisdiction", "author"
-        ).with_source_list()
+        ).with_source_ids()
         return updates.visible_to(self.request.user)
 
     def author_fields(self) -> dict:
