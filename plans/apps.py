@@ -8,10 +8,12 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans and progress")
 
     def ready(self):
-        from govtracker import cache
+        from govtracker import cache, pg_loaders
         from plans import snapshot
 
         # Every write to the data's tables makes the page cache stale once it commits.
         cache.install()
         # Writes keep the status snapshot true (plans/snapshot.py).
         snapshot.connect()
+        # Timestamps parsed by psycopg's C loader (govtracker/pg_loaders.py says why).
+        pg_loaders.install()
