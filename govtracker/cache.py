@@ -29,11 +29,14 @@ import functools
 import hashlib
 import logging
 import os
+import pickle
 import re
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
@@ -114,6 +117,7 @@ def bump_data_version() -> None:
     """Make every cached page and value stale. Called after each committed write; call it
     yourself after changing the data outside Django. Never raises: a cache that is down
     serves nothing either."""
+    _forget_request_version()
     try:
         path = _version_file()
         if path is not None:
@@ -211,24 +215,90 @@ def install() -> None:
 # --- Values: scorecards ---------------------------------------------------------------
 
 
+# A page reads two to four values (the snapshot's date, a list's count, a scorecard):
+# each was a round trip to Redis that read the data version again, 0.3 ms apiece. Within
+# a request (`request_scope`, entered by PageCacheMiddleware for every request) the version
+# is read once, with the first value; the values themselves are remembered in the process
+# under the version they were computed at, so that the next request, having read the
+# version (one round trip), finds them without another. A remembered value is kept
+# pickled and unpickled for each caller, as the cache would give it: no caller can change
+# another's. A write this process commits forgets the request's version at once; another
+# process's write is seen by the next request, as a database read that began before it
+# would not see it either.
+_request: ContextVar[dict | None] = ContextVar("govtracker_cache_request", default=None)
+_remembered: dict[str, tuple[object, bytes]] = {}
+_remembered_lock = threading.Lock()
+REMEMBERED_VALUES = 256
+
+
+@contextmanager
+def request_scope():
+    """Read the data version at most once until the block ends (or this process writes)."""
+    token = _request.set({})
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
+def _forget_request_version() -> None:
+    scope = _request.get()
+    if scope is not None:
+        scope.pop("version", None)
+
+
+def _remember(full_key: str, version, value) -> None:
+    try:
+        pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # the cache would have refused it too
+        return
+    with _remembered_lock:
+        _remembered.pop(full_key, None)
+        while len(_remembered) >= REMEMBERED_VALUES:
+            _remembered.pop(next(iter(_remembered)))
+        _remembered[full_key] = (version, pickled)
+
+
+def _remembered_value(full_key: str, version):
+    """(True, value) if this process remembers `full_key` at `version`, else (False, None)."""
+    remembered = _remembered.get(full_key)
+    if remembered is None or remembered[0] != version:
+        return False, None
+    return True, pickle.loads(remembered[1])
+
+
 def cached_data(key: str, compute: Callable[[], object]):
     """`compute()`, kept in the cache until the data version moves on (or a day passes).
     The value must be picklable and must not depend on who asks."""
     if not settings.SCORECARD_CACHE or has_uncommitted_writes():
         return compute()
     full_key = f"data:{_context()}:{key}"
+    scope = _request.get()
     try:
-        version, entry = version_and_entry(full_key)
+        if scope is not None and "version" in scope:
+            version = scope["version"]
+            found, value = _remembered_value(full_key, version)
+            if found:
+                return value
+            entry = cache.get(full_key)
+        else:
+            version, entry = version_and_entry(full_key)
+            if scope is not None:
+                scope["version"] = version
     except Exception:
         logger.exception("The cache cannot be read; computing %s.", key)
         return compute()
     if entry is not None and entry[0] == version:
+        if _remembered.get(full_key, (None,))[0] != version:
+            _remember(full_key, version, entry[1])
         return entry[1]
     value = compute()
     try:
         cache.set(full_key, (version, value), settings.PAGE_CACHE_TIMEOUT)
     except Exception:
         logger.exception("The cache cannot be written; %s not kept.", key)
+    else:
+        _remember(full_key, version, value)
     return value
 
 
@@ -329,6 +399,10 @@ class PageCacheMiddleware:
         self.excluded = re.compile(rf"^/(?:(?:{languages})/)?admin/|^/health/|^/i18n/")
 
     def __call__(self, request):
+        with request_scope():
+            return self.respond(request)
+
+    def respond(self, request):
         if not (settings.PAGE_CACHE and self.cacheable_request(request)):
             return self.get_response(request)
         try:

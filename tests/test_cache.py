@@ -702,3 +702,87 @@ def test_the_release_covers_every_folder_pages_are_rendered_from(settings):
     ]
     hashed = {base / name for name in page_cache.RELEASE_PATHS}
     assert {Path(folder) for folder in folders} <= hashed
+
+
+# --- One version a request (govtracker/cache.py, request_scope) -----------------------
+
+
+@committed
+def test_a_request_reads_the_data_version_once(plan, settings, monkeypatch):
+    """The deadline-year page reads four values (its scorecard, its count, the list of
+    years, the snapshot's state): one trip to the cache, for the version and the first
+    value; the others remembered in the process under that version."""
+    settings.PAGE_CACHE = False
+    url = "/en/deadlines/2022/"
+    get(url)  # the first request of the day also moves the snapshot to today: a write
+    get(url)
+    calls = {"version_and_entry": 0, "trips": 0}
+    version_and_entry = page_cache.version_and_entry
+
+    def counting_version_and_entry(key):
+        calls["version_and_entry"] += 1
+        return version_and_entry(key)
+
+    def counting(method):
+        def trip(*args, **kwargs):
+            calls["trips"] += 1
+            return method(*args, **kwargs)
+
+        return trip
+
+    monkeypatch.setattr(page_cache, "version_and_entry", counting_version_and_entry)
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(page_cache.cache, name, counting(getattr(page_cache.cache, name)))
+    response, queries = get(url)
+    assert response.status_code == 200
+    assert calls == {"version_and_entry": 1, "trips": 1}
+    # Nothing was computed again: the same queries as a page with every value cached.
+    assert get(url)[1] == queries
+    assert calls == {"version_and_entry": 2, "trips": 2}
+
+
+@committed
+def test_a_write_committed_during_a_request_is_read_at_the_new_version(plan):
+    computed = []
+
+    def compute():
+        computed.append(Plan.objects.get(pk=plan.pk).title_en)
+        return computed[-1]
+
+    with page_cache.request_scope():
+        assert page_cache.cached_data("fictional-title", compute) == "Before"
+        assert page_cache.cached_data("fictional-title", compute) == "Before"
+        Plan.objects.filter(pk=plan.pk).update(title_en="After")  # commits: bumps
+        assert page_cache.cached_data("fictional-title", compute) == "After"
+    assert computed == ["Before", "After"]
+
+
+@committed
+def test_a_remembered_value_is_a_copy_for_each_reader(plan):
+    with page_cache.request_scope():
+        first = page_cache.cached_data("fictional-list", lambda: ["kept"])
+        first.append("changed by one reader")
+        assert page_cache.cached_data("fictional-list", lambda: ["computed"]) == ["kept"]
+    with page_cache.request_scope():
+        page_cache.cached_data("fictional-list", lambda: ["computed"]).clear()
+        assert page_cache.cached_data("fictional-list", lambda: ["computed"]) == ["kept"]
+
+
+@committed
+def test_another_processes_write_is_seen_by_the_next_request(plan, settings):
+    def bump_elsewhere():
+        # What another process's commit does: a new version, this process not told.
+        path = page_cache._version_file()
+        if path is not None:
+            page_cache._write_version_file(path)
+        else:
+            page_cache.cache.incr(page_cache.VERSION_KEY)
+
+    values = iter(["first", "second"])
+    with page_cache.request_scope():
+        assert page_cache.cached_data("fictional-value", lambda: next(values)) == "first"
+        bump_elsewhere()
+        # Within the request, the version it began reading at.
+        assert page_cache.cached_data("fictional-value", lambda: next(values)) == "first"
+    with page_cache.request_scope():
+        assert page_cache.cached_data("fictional-value", lambda: next(values)) == "second"
