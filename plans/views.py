@@ -118,7 +118,8 @@ def percent(value: float | None) -> str:
 
 
 def plans_csv(request, plans, filename: str) -> StreamingHttpResponse:
-    """A list of plans (a `for_list().with_progress()` QuerySet) as a streamed CSV file."""
+    """A list of plans (a `for_list().with_progress(counts=False)` QuerySet) as a streamed
+    CSV file."""
     rows = (
         (
             plan.slug,
@@ -408,7 +409,8 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def plans(self, plans):
-        return plans.with_progress(self.as_of).filter(
+        # The table and the CSV show each plan's progress, not its counts by status.
+        return plans.with_progress(self.as_of, counts=False).filter(
             jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction)
         )
 
