@@ -251,13 +251,25 @@ class PlanListView(BadQueryMixin, ListView):
         context.update(
             filter=self.filterset,
             **as_of_context(self.as_of),
-            # The nation first, then the provincial-level units: a bounded list of 33.
-            jurisdiction_choices=Jurisdiction.objects.filter(
-                level__in=[Jurisdiction.Level.NATIONAL, Jurisdiction.Level.PROVINCIAL]
-            ).order_by(Case(When(level=Jurisdiction.Level.NATIONAL, then=0), default=1), "code"),
+            jurisdiction_choices=jurisdiction_choices(),
             status_choices=Status.choices,
         )
         return context
+
+
+def jurisdiction_choices() -> list[tuple[str, str]]:
+    """(code, name in the page's language) of the jurisdictions the plans list offers as a
+    filter: the nation first, then the provincial-level units, a bounded list of 34. Kept
+    with the scorecards until the data changes, as the home page's tiles of the same units
+    are: no query and no 34 rows to build on every view of the list."""
+
+    def choices():
+        units = Jurisdiction.objects.filter(
+            level__in=[Jurisdiction.Level.NATIONAL, Jurisdiction.Level.PROVINCIAL]
+        ).order_by(Case(When(level=Jurisdiction.Level.NATIONAL, then=0), default=1), "code")
+        return [(unit.code, unit.name) for unit in units]
+
+    return cached_data(f"jurisdiction-choices:{get_language()}", choices)
 
 
 def plan_timeline(plan, as_of: datetime.date):

@@ -590,10 +590,11 @@ def test_home_map_counts_are_kept_with_the_scorecards(plan, settings):
 @pytest.mark.parametrize(
     "url, count_of, kept",
     [
-        # The count, and for plans the snapshot's state (their progress is read from it).
+        # The count, and for plans the snapshot's state (their progress is read from it);
+        # the plans page also keeps its filter's jurisdictions.
         ("/api/v1/plans/", lambda body: body["count"], 2),
         ("/api/v1/updates/", lambda body: body["count"], 1),
-        ("/en/plans/", None, 2),
+        ("/en/plans/", None, 3),
     ],
 )
 def test_a_lists_row_count_is_kept_until_a_write(plan, settings, url, count_of, kept):
