@@ -506,11 +506,15 @@ class MilestoneQuerySet(models.QuerySet):
         include_unpublished: bool = False,
         tolerance: float | None = None,
         from_snapshot: bool = False,
+        status_only: bool = False,
     ) -> "MilestoneQuerySet":
         """The SQL twin of `plans.progress.assess`: annotate each milestone, as of a date
         (default today), with `progress` (float in [0, 1], None when nothing is reported),
         `expected_progress`, `status` (a Status value), `latest_update_on` and
         `achieved_on`, plus `status_as_of` and `status_tolerance` for explanations.
+        `status_only` annotates the status alone, for a list that shows nothing else of
+        it (the home page's deadlines): the same status, six columns fewer to build,
+        compile and read.
 
         Public pages count only published updates; editors' views and the API pass
         `include_unpublished=True` to see drafts too. Every figure is a correlated
@@ -564,6 +568,8 @@ class MilestoneQuerySet(models.QuerySet):
                 default=Value(Status.MISSED),
                 output_field=models.CharField(max_length=20, choices=Status.choices),
             )
+        if status_only:
+            return self.annotate(status=status)
         return self.annotate(
             progress=progress,
             expected_progress=expected,

@@ -160,8 +160,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         as_of = today()
-        milestones = Milestone.objects.with_status(as_of)
-        listed = milestones.for_table()
+        # The deadlines coming and passed show each milestone's status alone.
+        listed = Milestone.objects.with_status(as_of, status_only=True).for_table()
         context.update(
             as_of=as_of,
             scorecard=national_scorecard(as_of).as_dict(),
@@ -170,7 +170,7 @@ class HomeView(TemplateView):
             updates=ProgressUpdate.objects.published()
             .for_timeline()
             .order_by("-published_on", "-id")[:HOME_ROWS],
-            tiles=self.tiles(milestones),
+            tiles=self.tiles(),
             tile_size=tilemap.TILE - tilemap.GAP,
             map_width=tilemap.COLUMNS * tilemap.TILE,
             map_height=tilemap.ROWS * tilemap.TILE,
@@ -179,18 +179,20 @@ class HomeView(TemplateView):
         )
         return context
 
-    def tiles(self, milestones):
+    def tiles(self):
         """Each provincial unit's due milestones, its own plans' and its key cities'
         (`plans.scorecards.due_by_jurisdiction`)."""
         as_of = today()
 
+        def count():
+            milestones = Milestone.objects.with_status(as_of)
+            return due_by_jurisdiction(milestones, as_of, codes=tilemap.LAYOUT)
+
         def draw():
             # A roll-up over every milestone, the same for every visitor until the data
             # changes: kept with the scorecards (SCORECARD_CACHE), for every language.
-            counts = cached_data(
-                f"scorecard:tiles:{as_of.isoformat()}",
-                lambda: due_by_jurisdiction(milestones, as_of, codes=tilemap.LAYOUT),
-            )
+            # (Its QuerySet is built only when it is counted: 0.5 ms a view otherwise.)
+            counts = cached_data(f"scorecard:tiles:{as_of.isoformat()}", count)
             units = Jurisdiction.objects.provincial().order_by("code")
             return tilemap.tiles(units, counts)
 

@@ -116,6 +116,9 @@ def answers():
     milestones = {
         m.pk: tuple(getattr(m, f) for f in FIELDS) for m in Milestone.objects.with_status()
     }
+    # The status alone (the home page's lists), from the snapshot or live, is the same.
+    statuses = {m.pk: m.status for m in Milestone.objects.with_status(status_only=True)}
+    assert statuses == {pk: figures[FIELDS.index("status")] for pk, figures in milestones.items()}
     plans = {p.pk: tuple(getattr(p, f) for f in PLAN_FIELDS) for p in Plan.objects.with_progress()}
     # The plans list's status filter: any milestone, sub-milestones included.
     day = snapshot.today()
