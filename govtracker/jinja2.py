@@ -13,21 +13,27 @@ Django's lexer) still finds every message:
   Django had `{% blocktranslate %}` (the message keeps its markup and its `%%`; the values are
   escaped), always with `_(` first in the `{{ }}` or anywhere in a `{% set %}`.
 - Phrases with a count are spelled in Python (`COUNTED`), where makemessages reads ngettext.
+- A `_("literal")` is translated when the template is compiled, once per language
+  (`LiteralMessages`, `Backend`); `_()` of anything else is translated as it renders.
 """
 
 import sys
 import unicodedata
+import weakref
 from functools import partial
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template import defaulttags
-from django.template.backends.jinja2 import Jinja2, Template
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, defaulttags
+from django.template.backends.jinja2 import Jinja2, Template, get_exception_info
 from django.template.defaultfilters import floatformat as django_floatformat
 from django.template.defaultfilters import truncatechars as django_truncatechars
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language, gettext, ngettext
+from jinja2.ext import Extension
+from jinja2.lexer import TOKEN_DOT, TOKEN_LPAREN, TOKEN_NAME, TOKEN_RPAREN, TOKEN_STRING, Token
 from markupsafe import Markup
 
 import jinja2
@@ -37,16 +43,89 @@ from govtracker.reverse import reverse_none
 from plans.templatetags import site_tags
 
 
+class LiteralMessages(Extension):
+    """Translates each `_("literal")` of a template when it is compiled, into the language
+    of the environment (`message_language`, set on the per-language environments of
+    `Backend`): the message becomes a constant, which Jinja2 escapes once at compile time
+    and writes into the compiled code. A page asked for 100-250 messages at every render,
+    each a call through the template context and an escape (about a millisecond of the
+    plan page). Only a call with one string literal is translated; any other `_(...)` is
+    left to the runtime `gettext`, as before."""
+
+    def filter_stream(self, stream):
+        language = getattr(self.environment, "message_language", None)
+        if language is None:
+            yield from stream
+            return
+        tokens = list(stream)
+        index, previous = 0, None
+        while index < len(tokens):
+            token = tokens[index]
+            if (
+                token.type == TOKEN_NAME
+                and token.value == "_"
+                and (previous is None or previous.type != TOKEN_DOT)
+                and [t.type for t in tokens[index + 1 : index + 4]]
+                == [TOKEN_LPAREN, TOKEN_STRING, TOKEN_RPAREN]
+            ):
+                message = tokens[index + 2].value
+                with translation.override(language):
+                    translated = gettext(message)
+                previous = Token(token.lineno, TOKEN_STRING, translated)
+                yield previous
+                index += 4
+                continue
+            previous = token
+            yield token
+            index += 1
+
+
 class Backend(Jinja2):
-    """Django's Jinja2 backend whose templates report their rendering to Django's test
-    client (`response.context`, `assertTemplateUsed`), as Django templates do in tests."""
+    """Django's Jinja2 backend
+    - whose templates report their rendering to Django's test client (`response.context`,
+      `assertTemplateUsed`), as Django templates do in tests;
+    - with one environment per language (an overlay of the configured one, sharing its
+      globals, filters and loader), whose templates are compiled with their literal
+      messages translated (`LiteralMessages`). A template is taken from the environment of
+      the language active when it is looked up, which is when it is rendered: Django's
+      TemplateResponse and render() look it up then."""
+
+    def __init__(self, params):
+        super().__init__(params)
+        self._by_language: dict[str, jinja2.Environment] = {}
+        _backends.add(self)
+
+    def environment_for(self, language: str | None) -> jinja2.Environment:
+        if not language:
+            return self.env
+        env = self._by_language.get(language)
+        if env is None:
+            env = self.env.overlay(extensions=[LiteralMessages], cache_size=400)
+            env.message_language = language
+            self._by_language[language] = env
+        return env
+
+    def forget_languages(self) -> None:
+        self._by_language = {}
 
     def from_string(self, template_code):
         return RenderedTemplate(self.env.from_string(template_code), self)
 
     def get_template(self, template_name):
-        # Django's lookup and its errors, the template then wrapped.
-        return RenderedTemplate(super().get_template(template_name).template, self)
+        # Django's lookup and its errors (django.template.backends.jinja2), in the active
+        # language's environment, the template then wrapped.
+        try:
+            template = self.environment_for(get_language()).get_template(template_name)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateDoesNotExist(exc.name, backend=self) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            new = TemplateSyntaxError(exc.args)
+            new.template_debug = get_exception_info(exc)
+            raise new from exc
+        return RenderedTemplate(template, self)
+
+
+_backends: "weakref.WeakSet[Backend]" = weakref.WeakSet()
 
 
 class RenderedTemplate(Template):
@@ -106,6 +185,8 @@ def _forget_remembered(*, setting, **kwargs):
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
         _translated.clear()
         _field_html.clear()
+        for backend in list(_backends):
+            backend.forget_languages()  # templates compiled with the old catalogues
     if setting in {"FORM_RENDERER", "TEMPLATES"}:
         _field_html.clear()
 

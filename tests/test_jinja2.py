@@ -159,3 +159,66 @@ def test_remembered_numbers_are_djangos_in_each_language():
                     assert (answer, type(answer)) == (expected, type(expected)), (value, arg)
     with translation.override("de"):
         assert floatformat(Decimal("34.26"), 1) == "34,3"
+
+
+# --- Messages translated when a template is compiled (LiteralMessages) ------------------
+
+
+@pytest.fixture
+def page_templates(tmp_path):
+    """A template and a macro it imports, looked up through the backend as pages are."""
+    (tmp_path / "fictional_page.html").write_text(
+        '{% import "fictional_macros.html" as m %}'
+        '{{ _("Plans") }}|{{ m.title() }}|{{ _(word) }}|{% set label = _("Plans") %}{{ label }}'
+    )
+    (tmp_path / "fictional_macros.html").write_text(
+        '{% macro title() %}{{ _("Plans") }}{% endmacro %}'
+    )
+    backend = engines["jinja2"]
+    loader = backend.env.loader
+    backend.env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(tmp_path), loader])
+    backend.forget_languages()  # the per-language environments take the loader above
+    try:
+        yield backend
+    finally:
+        backend.env.loader = loader
+        backend.forget_languages()
+
+
+def test_literal_messages_are_compiled_translated_in_each_language(page_templates, monkeypatch):
+    expected = {"zh-hant": "規劃", "en": "Plans", "zh-hans": "规划"}
+    for language in ["zh-hant", "en", "zh-hans", "en", "zh-hant"]:
+        with translation.override(language):
+            html = page_templates.get_template("fictional_page.html").render({"word": "Plans"})
+        word = expected[language]
+        assert html == f"{word}|{word}|{word}|{word}", language
+    # Once compiled, a literal message costs no gettext call; `_(variable)` still does.
+    calls = []
+    real_gettext = translation.gettext
+
+    def counting(message):
+        calls.append(message)
+        return real_gettext(message)
+
+    monkeypatch.setattr("govtracker.jinja2.gettext", counting)
+    _translated.clear()
+    with translation.override("zh-hant"):
+        html = page_templates.get_template("fictional_page.html").render({"word": "Plans"})
+    assert html == "規劃|規劃|規劃|規劃"
+    assert calls == ["Plans"]  # the variable's, once
+
+
+def test_a_compiled_message_is_escaped_as_a_runtime_one(page_templates, tmp_path):
+    # A message is text: its markup characters are escaped when written, as before.
+    (tmp_path / "fictional_escape.html").write_text('{{ _("<b>not a message</b>") }}')
+    with translation.override("en"):
+        html = page_templates.get_template("fictional_escape.html").render({})
+    assert html == "&lt;b&gt;not a message&lt;/b&gt;"
+
+
+def test_compiled_messages_are_forgotten_when_the_catalogues_change(page_templates, settings):
+    with translation.override("en"):
+        page_templates.get_template("fictional_page.html")
+    assert page_templates._by_language
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+    assert not page_templates._by_language
