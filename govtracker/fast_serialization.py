@@ -24,7 +24,7 @@ from rest_framework.relations import Hyperlink, PKOnlyObject
 from rest_framework.reverse import reverse as drf_reverse
 from rest_framework.settings import api_settings
 
-from govtracker.related_ids import RelatedIds
+from govtracker.related import RelatedIds
 
 # DRF's Serializer.to_representation spends about 0.2 ms on a row of a list: per field a
 # generic get_attribute() and to_representation(), per hyperlink a reverse() and a
@@ -341,7 +341,7 @@ def _many_pks_reader(field, mapping: bool, drf):
     prefetched_lists = getattr(getattr(field.parent, "Meta", None), "prefetched_lists", {})
     attribute = prefetched_lists.get(field.field_name)
 
-    # An attribute that is a RelatedIds (govtracker/related_ids.py) holds the ids themselves.
+    # An attribute that is a RelatedIds (govtracker/related.py) holds the ids themselves.
     model = getattr(getattr(field.parent, "Meta", None), "model", None)
     holds_ids = isinstance(getattr(model, attribute, None), RelatedIds) if attribute else False
 

@@ -14,7 +14,6 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -29,7 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
 from govtracker.locking import VersionedModel
-from govtracker.related_ids import RelatedIds
+from govtracker.related import RelatedIds, RelatedRows
 from govtracker.reverse import reverse_one
 from govtracker.text import localized, script
 from plans import progress as tracker
@@ -256,12 +255,13 @@ class PlanQuerySet(models.QuerySet):
         )
 
     def with_source_list(self) -> "PlanQuerySet":
-        """Each plan's sources as a list, `source_list` (ProgressUpdate's says why)."""
-        return self.prefetch_related(Prefetch("sources", to_attr="source_list"))
+        """Each plan's sources as a list, `source_list`, in one query for all of them
+        (govtracker/related.py)."""
+        return self.prefetch_related("source_list")
 
     def with_source_ids(self) -> "PlanQuerySet":
         """Each plan's sources' ids, `source_ids`, in one query for all of them, from the
-        join table alone: what the API shows (govtracker/related_ids.py)."""
+        join table alone: what the API shows (govtracker/related.py)."""
         return self.prefetch_related("source_ids")
 
     def for_list(self) -> "PlanQuerySet":
@@ -416,8 +416,9 @@ class Plan(VersionedModel):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="plans", blank=True
     )
-    # The API's "sources": their ids, prefetched from the join table (govtracker/related_ids.py).
+    # The API's "sources": their ids; the pages': their rows (both govtracker/related.py).
     source_ids = RelatedIds("sources")
+    source_list = RelatedRows("sources")
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
@@ -925,10 +926,11 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def with_source_list(self) -> "ProgressUpdateQuerySet":
         """Each update's sources as a list, `source_list`, in one query for all of them.
-        A list rather than the prefetched `sources` manager: prefetching into a manager
-        builds a related manager and a QuerySet per update, which costs more than the
-        query itself on a page of a hundred updates."""
-        return self.prefetch_related(Prefetch("sources", to_attr="source_list"))
+        A list rather than the prefetched `sources` manager, and read from the join table
+        by one raw query (govtracker/related.py): prefetching into a manager builds a
+        related manager and a QuerySet per update, which costs more than the query itself
+        on a page of a hundred updates."""
+        return self.prefetch_related("source_list")
 
     def with_source_ids(self) -> "ProgressUpdateQuerySet":
         """As PlanQuerySet.with_source_ids(): the sources' ids, for the API."""
@@ -1006,6 +1008,7 @@ class ProgressUpdate(VersionedModel):
         help_text=_("At least one source: every reported figure must be traceable."),
     )
     source_ids = RelatedIds("sources")  # as Plan's
+    source_list = RelatedRows("sources")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

@@ -9,7 +9,7 @@ import csv
 import datetime
 from collections import defaultdict
 
-from django.db.models import Case, Count, Prefetch, Sum, When, prefetch_related_objects
+from django.db.models import Case, Count, Sum, When
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from govtracker.cache import cached_data
 from govtracker.numbers import whole_percent
 from govtracker.pagination import DataVersionedPaginator
+from govtracker.related import RelatedRows
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
 from plans import snapshot, source_data, tilemap
 from plans.filters import YEARS, PlanFilter
@@ -299,10 +300,8 @@ class PlanDetailView(BadQueryMixin, DetailView):
     def get_queryset(self):
         # The scorecard is counted from the milestones the page loads (scorecard_of):
         # only the plan's progress is read with it.
-        return (
-            Plan.objects.with_progress(self.as_of, counts=False)
-            .select_related("jurisdiction__parent")
-            .prefetch_related("sources")
+        return Plan.objects.with_progress(self.as_of, counts=False).select_related(
+            "jurisdiction__parent"
         )
 
     def get_context_data(self, **kwargs):
@@ -344,10 +343,11 @@ class PlanDetailView(BadQueryMixin, DetailView):
         for update in context["update_log"]:
             # The plan's milestones are all loaded above: no join, no instance per row.
             update.milestone = by_milestone[update.milestone_id]
-        # Mostly the same updates twice (the latest reported, the latest published): their
-        # sources in one query.
-        prefetch_related_objects(
-            [*updates, *context["update_log"]], Prefetch("sources", to_attr="source_list")
+        # The plan's sources and its updates' (mostly the same updates twice, the latest
+        # reported and the latest published), in one query (govtracker/related.py).
+        RelatedRows.attach(
+            (Plan.source_list, [plan]),
+            (ProgressUpdate.source_list, [*updates, *context["update_log"]]),
         )
         context["last_updated"] = self._last_updated(milestones, context["update_log"])
         return context

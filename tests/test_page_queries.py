@@ -31,8 +31,9 @@ PAGES = {
     "/en/plans/": 4,
     "/en/plans/?status=missed&q=虛構&o=-issued": 4,
     "/en/plans/?as_of=2022-07-01": 3,
-    "/en/plans/p0/": 7,
-    "/en/plans/p0/?as_of=2022-07-01": 6,
+    # The plan's sources and its updates' in one query (govtracker/related.py).
+    "/en/plans/p0/": 6,
+    "/en/plans/p0/?as_of=2022-07-01": 5,
     "/en/plans/p0/updates/": 4,
     "/en/plans/p0/updates/?as_of=2022-07-01": 4,
     "/en/jurisdictions/340000/": 8,
