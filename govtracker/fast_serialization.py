@@ -18,6 +18,7 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.urls import Resolver404, get_script_prefix, resolve
+from django.utils.translation import get_language
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField, is_simple_callable
 from rest_framework.relations import Hyperlink, PKOnlyObject
@@ -56,8 +57,10 @@ class _Placeholder:
         return _PLACEHOLDER
 
 
-# Each serializer class's fields as ModelSerializer.get_fields() built them, never bound.
-_built_fields: dict[type, dict] = {}
+# Each serializer class's fields as ModelSerializer.get_fields() built them, never bound,
+# per language: whether a field gets a label depends on its verbose name in the active
+# language (DRF leaves it out where it reads as the field's name, as in English).
+_built_fields: dict[tuple[type, str | None], dict] = {}
 
 
 @receiver(setting_changed)
@@ -86,9 +89,10 @@ class FastRepresentationMixin:
         third of that. No serializer here shapes its fields by its context or instance,
         and a copy is what DRF gives each instance of its declared fields too (fields are
         bound to their serializer, so none is shared)."""
-        built = _built_fields.get(type(self))
+        key = (type(self), get_language())
+        built = _built_fields.get(key)
         if built is None:
-            built = _built_fields[type(self)] = super().get_fields()
+            built = _built_fields[key] = super().get_fields()
         return copy.deepcopy(built)
 
     def to_representation(self, instance):

@@ -497,3 +497,19 @@ def test_fields_are_built_once_per_class_and_never_shared(serializer_class):
     for name, field in first.fields.items():
         assert second.fields[name] is not field
         assert field.parent is first and second.fields[name].parent is second
+
+
+def test_fields_built_in_one_language_are_not_served_in_another():
+    """A field's label depends on the active language (DRF leaves it out where the
+    verbose name reads as the field's name, as in English): fields first built for an
+    English request must not give a Chinese one English labels (OPTIONS, the browsable
+    API's forms)."""
+    with translation.override("en"):
+        PlanSerializer().fields  # noqa: B018 - built, and kept, in English
+    with translation.override("zh-hant"):
+        expected = serializers.ModelSerializer.get_fields(PlanSerializer())
+        fields = PlanSerializer().fields
+        assert {n: repr(f) for n, f in fields.items() if n != "version"} == {
+            n: repr(f) for n, f in expected.items() if n != "version"
+        }
+        assert fields["issued_on"].label == "發布日期"
