@@ -74,38 +74,60 @@ class _RelatedDescriptor:
     def field(self):
         return self.model._meta.get_field(self.field_name)
 
-    def _link_columns(self) -> tuple[str, str, str]:
-        """(join table, its column of the row, its column of the related row)."""
+    def _link_sql(self, kind: int, pks: list, alias: str) -> tuple[str, list]:
+        """The join table's rows of the rows `pks`: (link_kind, link_owner, link_target).
+        `kind` is a number the caller chooses, written into the SQL as it is."""
         field = self.field
         through = field.remote_field.through._meta
-        return (
-            through.db_table,
-            through.get_field(field.m2m_field_name()).column,
-            through.get_field(field.m2m_reverse_field_name()).column,
+        table = through.db_table
+        owner = through.get_field(field.m2m_field_name()).column
+        related = through.get_field(field.m2m_reverse_field_name()).column
+        quote = connections[alias].ops.quote_name
+        marks = ", ".join(["%s"] * len(pks))
+        sql = (
+            f"SELECT {int(kind)} AS link_kind, {quote(owner)} AS link_owner, "
+            f"{quote(related)} AS link_target FROM {quote(table)} "
+            f"WHERE {quote(owner)} IN ({marks})"
         )
+        return sql, list(pks)
 
 
 class RelatedIds(_RelatedDescriptor):
     """The ids of the related rows, in the related model's Meta.ordering (then id)."""
 
     def _grouped(self, instances) -> dict:
-        field = self.field
-        through = field.remote_field.through
-        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        order = [
-            f"-{target}__{term[1:]}" if term.startswith("-") else f"{target}__{term}"
-            for term in field.related_model._meta.ordering
-            if isinstance(term, str)
-        ]
-        pairs = (
-            through._default_manager.filter(**{f"{source}__in": [i.pk for i in instances]})
-            .order_by(*order, f"{target}_id")
-            .values_list(f"{source}_id", f"{target}_id")
+        target = self.field.related_model
+        alias = router.db_for_read(target)
+        link, params = self._link_sql(0, [instance.pk for instance in instances], alias)
+        sql = (
+            f"SELECT l.link_owner, l.link_target FROM ({link}) l "
+            f"{_join_and_order(target, alias, 'l.link_target')}"
         )
         grouped: dict = {}
-        for row, target_id in pairs:
-            grouped.setdefault(row, _RowValues(row)).append(target_id)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            for row, target_id in cursor.fetchall():
+                grouped.setdefault(row, _RowValues(row)).append(target_id)
         return grouped
+
+
+def _join_and_order(target, alias: str, link_column: str) -> str:
+    """The join of the related model's table `t` to the link column, and its order: its
+    Meta.ordering (plain field names, "-" for descending), then its primary key."""
+    meta = target._meta
+    quote = connections[alias].ops.quote_name
+    terms = [term for term in meta.ordering if isinstance(term, str)]
+    if not {meta.pk.name, f"-{meta.pk.name}", "pk", "-pk"} & set(terms):
+        terms.append(meta.pk.name)
+    order = []
+    for term in terms:
+        name = term.lstrip("-")
+        column = (meta.pk if name == "pk" else meta.get_field(name)).column
+        order.append(f"t.{quote(column)}{' DESC' if term.startswith('-') else ''}")
+    return (
+        f"INNER JOIN {quote(meta.db_table)} t ON t.{quote(meta.pk.column)} = {link_column} "
+        f"ORDER BY {', '.join(order)}"
+    )
 
 
 class RelatedRows(_RelatedDescriptor):
@@ -127,33 +149,16 @@ class RelatedRows(_RelatedDescriptor):
         target = wanted[0][0].field.related_model
         assert all(d.field.related_model is target for d, _ in wanted), "one related model"
         alias = router.db_for_read(target)
-        quote = connections[alias].ops.quote_name
         links, params = [], []
         for kind, (descriptor, pks) in enumerate(wanted):
-            table, owner, related = descriptor._link_columns()
-            marks = ", ".join(["%s"] * len(pks))
-            # `kind` is the position in this list, written into the SQL as a number.
-            links.append(
-                f"SELECT {kind} AS link_kind, {quote(owner)} AS link_owner, "
-                f"{quote(related)} AS link_target FROM {quote(table)} "
-                f"WHERE {quote(owner)} IN ({marks})"
-            )
-            params += pks
-        meta = target._meta
-        columns = ", ".join(f"t.{quote(field.column)}" for field in meta.concrete_fields)
-        terms = [term for term in meta.ordering if isinstance(term, str)]
-        if not {meta.pk.name, f"-{meta.pk.name}", "pk", "-pk"} & set(terms):
-            terms.append(meta.pk.name)
-        order = []
-        for term in terms:
-            descending = term.startswith("-")
-            name = term.lstrip("-")
-            column = (meta.pk if name == "pk" else meta.get_field(name)).column
-            order.append(f"t.{quote(column)}{' DESC' if descending else ''}")
+            link, link_params = descriptor._link_sql(kind, pks, alias)
+            links.append(link)
+            params += link_params
+        quote = connections[alias].ops.quote_name
+        columns = ", ".join(f"t.{quote(field.column)}" for field in target._meta.concrete_fields)
         sql = (
-            f"SELECT {columns}, l.link_kind, l.link_owner FROM {quote(meta.db_table)} t "
-            f"INNER JOIN ({' UNION ALL '.join(links)}) l ON l.link_target = t.{quote(meta.pk.column)} "
-            f"ORDER BY {', '.join(order)}"
+            f"SELECT {columns}, l.link_kind, l.link_owner FROM ({' UNION ALL '.join(links)}) l "
+            f"{_join_and_order(target, alias, 'l.link_target')}"
         )
         # raw(): the rows become model instances through the backend's converters (SQLite
         # stores dates as text), with link_kind and link_owner as attributes.
