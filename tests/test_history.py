@@ -183,9 +183,10 @@ def test_plan_page_query_count_does_not_grow_with_updates(client, django_assert_
             sources=[source],
             published_on=datetime.date(2022, 1, 1) + datetime.timedelta(days=i),
         )
-    # plan+jurisdiction, its sources, milestones, the timeline, the publication log, the
-    # sources of both, and whether the status snapshot is valid for today (plans/snapshot.py)
-    with django_assert_num_queries(7):
+    # plan+jurisdiction, milestones, the timeline, the publication log, the sources of the
+    # plan and of both lists in one query (govtracker/related.py), and whether the status
+    # snapshot is valid for today (plans/snapshot.py)
+    with django_assert_num_queries(6):
         client.get(f"/en/plans/{plan.slug}/")
 
 
