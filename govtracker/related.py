@@ -23,6 +23,7 @@ Read without a prefetch, either runs its query for that one row, as a related ma
 would. tests/test_related.py compares them with the relation itself.
 """
 
+from abc import ABC, abstractmethod
 from operator import attrgetter
 
 from django.db import connections, router
@@ -36,7 +37,7 @@ class _RowValues(list):
         self.row = row
 
 
-class _RelatedDescriptor:
+class _RelatedDescriptor(ABC):
     """What both descriptors share: the relation, its join table, the prefetch protocol.
 
     Prefetched as a "single" relation: one value per row, the row's whole list, set
@@ -66,9 +67,10 @@ class _RelatedDescriptor:
         values = list(self._grouped(instances).values())
         return (values, attrgetter("row"), attrgetter("pk"), True, self.name, True)
 
+    @abstractmethod
     def _grouped(self, instances) -> dict:
-        """{row id: _RowValues} for the rows `instances` that have related rows."""
-        raise NotImplementedError
+        """{row id: _RowValues} for the rows `instances` that have related rows: what
+        each descriptor reads (ids, or rows)."""
 
     @property
     def field(self):
