@@ -4,12 +4,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from govtracker.filtersets import FilterSet
 from metrics.models import Indicator, Observation
 from plans.filters import code_filter, search_condition, search_filter, slug_filter
 from plans.models import Jurisdiction
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(FilterSet):
     unit = django_filters.ChoiceFilter(label=_("Unit"), choices=Indicator.Unit.choices)
     direction = django_filters.ChoiceFilter(
         label=_("Direction"), choices=Indicator.Direction.choices
@@ -28,7 +29,7 @@ class IndicatorFilter(django_filters.FilterSet):
         )
 
 
-class ObservationFilter(django_filters.FilterSet):
+class ObservationFilter(FilterSet):
     indicator = slug_filter(_("Indicator"), "indicator__slug")
     jurisdiction = code_filter(_("Jurisdiction"))
     level = django_filters.ChoiceFilter(

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from govtracker.filtersets import FilterSet
 from govtracker.text import to_traditional
 from plans.models import YEARS, Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
 from plans.progress import Status
@@ -41,7 +42,7 @@ class PlanOrdering(django_filters.OrderingFilter):
         return qs
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(FilterSet):
     jurisdiction = django_filters.CharFilter(
         label=_("Jurisdiction"),
         method="filter_jurisdiction",
@@ -258,7 +259,7 @@ _schema(type="string", minLength=1, maxLength=200, pattern=NO_NUL_PATTERN)(
 )
 
 
-class JurisdictionFilter(django_filters.FilterSet):
+class JurisdictionFilter(FilterSet):
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Jurisdiction.Level.choices)
     parent = _schema(type="string", pattern=CODE_PATTERN, maxLength=12)(
         django_filters.CharFilter(
@@ -281,7 +282,7 @@ class JurisdictionFilter(django_filters.FilterSet):
         )
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(FilterSet):
     q = search_filter(_("Title, publisher or citation."))
 
     class Meta:
@@ -294,7 +295,7 @@ class SourceFilter(django_filters.FilterSet):
         )
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(FilterSet):
     """Milestones; `status` reads the `status` annotation of Milestone.objects.with_status(),
     so the queryset given must come from it (the view annotates as of `?as_of=`)."""
 
@@ -335,7 +336,7 @@ class MilestoneFilter(django_filters.FilterSet):
         return queryset.filter(search_condition(value, ["statement", "statement_en"]))
 
 
-class ProgressUpdateFilter(django_filters.FilterSet):
+class ProgressUpdateFilter(FilterSet):
     milestone = id_filter(_("Milestone"), "milestone_id")
     plan = slug_filter(_("Plan"), "milestone__plan__slug")
     jurisdiction = code_filter(_("Jurisdiction"))

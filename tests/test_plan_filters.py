@@ -150,3 +150,28 @@ def test_jurisdiction_csv_lists_its_plans_and_its_key_cities(client, plans):
     assert response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert sorted(row[0] for row in rows[1:]) == ["city", "tracked"]
+
+
+def test_filter_form_class_is_built_once_and_each_form_keeps_its_own_fields():
+    """govtracker.filtersets: one form class per FilterSet class and language, whose
+    forms neither share their fields nor lose the language of the request."""
+    from django.utils import translation
+
+    from metrics.filters import ObservationFilter
+    from plans.filters import PlanFilter
+
+    with translation.override("en"):
+        first, second = PlanFilter({}), PlanFilter({"status": "missed"})
+        assert type(first.form) is type(second.form)
+        assert first.form.fields["status"] is not second.form.fields["status"]
+        assert [str(label) for _value, label in first.form.fields["status"].choices][0] == "All"
+        # PlanFilter draws its dates with a date picker, on its own forms only.
+        assert first.form.fields["issued_after"].widget.input_type == "date"
+        assert ObservationFilter({}).form.fields["as_of_after"].widget.input_type == "text"
+        first.form.fields["status"].label = "changed on one form"
+        assert str(PlanFilter({}).form.fields["status"].label) == "Status"
+        assert second.is_valid() and not PlanFilter({"status": "nonsense"}).is_valid()
+    with translation.override("zh-hant"):
+        chinese = PlanFilter({})
+        assert str(chinese.form.fields["status"].label) == "狀態"
+        assert [str(label) for _value, label in chinese.form.fields["status"].choices][0] == "全部"
