@@ -574,3 +574,38 @@ def test_deadline_year_scorecard_counts_what_its_list_and_the_index_count(
     # The API's card for the year counts the same milestones.
     api = client.get("/api/v1/scorecards/deadlines/2022/").json()
     assert (api["total"], api["counts"]) == (card["total"], card["counts"])
+
+
+def test_jurisdiction_page_lists_its_newest_published_updates_newest_first(client, frozen_today):
+    """The page keeps the HOME_ROWS newest published updates of the jurisdiction's own
+    plans, in order, and no draft, scheduled update or other jurisdiction's."""
+    from plans.models import ProgressUpdate
+    from plans.views import HOME_ROWS
+
+    here = make_jurisdiction(name_en="Fictional Here Province")
+    elsewhere = make_jurisdiction(name_en="Fictional Elsewhere Province")
+    milestone = make_milestone(plan=make_plan(jurisdiction=here))
+    days = [datetime.date(2023, 1, 1) + datetime.timedelta(days=n) for n in range(HOME_ROWS + 3)]
+    shown = [
+        make_update(milestone=milestone, as_of=datetime.date(2022, 12, 1), published_on=day)
+        for day in days
+    ]
+    make_update(milestone=milestone, as_of=datetime.date(2022, 12, 2), published_on=None)
+    make_update(
+        milestone=milestone,
+        as_of=datetime.date(2022, 12, 3),
+        published_on=datetime.date(2023, 7, 1),  # scheduled: tomorrow
+    )
+    make_update(
+        milestone=make_milestone(plan=make_plan(jurisdiction=elsewhere)),
+        as_of=datetime.date(2023, 6, 1),
+        published_on=datetime.date(2023, 6, 29),
+    )
+    response = client.get(f"/en/jurisdictions/{here.code}/")
+    assert response.status_code == 200
+    listed = list(response.context["updates"])
+    assert [u.pk for u in listed] == [u.pk for u in reversed(shown)][:HOME_ROWS]
+    assert all(
+        isinstance(u, ProgressUpdate) and u.milestone.plan.jurisdiction_id == here.pk
+        for u in listed
+    )
