@@ -20,7 +20,6 @@ Django's lexer) still finds every message:
 import sys
 import unicodedata
 import weakref
-from functools import partial
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -38,7 +37,13 @@ from markupsafe import Markup
 
 import jinja2
 from govtracker.memo import Remembered
-from govtracker.rendering import active_language, rendering_page
+from govtracker.rendering import (
+    active_language,
+    forget_translations,
+    page_gettext,
+    remembered_gettext,
+    rendering_page,
+)
 from govtracker.reverse import reverse_none
 from plans.templatetags import site_tags
 
@@ -145,33 +150,6 @@ class RenderedTemplate(Template):
         return html
 
 
-# Each language's messages, as translated so far. The templates' messages are literals
-# (`_("...")`), a bounded set; a page asks for 100-250 of them on every request, each a
-# Django gettext that finds the active translation behind asgiref's context-local and
-# looks the message up in the catalogues: a millisecond or two of every page.
-_translated: dict[str, dict[str, str]] = {}
-
-
-def _remembered(memo: dict[str, str], message: str) -> str:
-    try:
-        return memo[message]
-    except KeyError:
-        memo[message] = translated = gettext(message)
-        return translated
-
-
-def page_gettext(language: str | None):
-    """gettext for a page rendered in `language` (the active language while it renders),
-    remembering each message's translation. The page's own templates read it from the
-    context; macros imported from other templates see only the globals (remembered_gettext)."""
-    return partial(_remembered, _translated.setdefault(language or "", {}))
-
-
-def remembered_gettext(message: str) -> str:
-    """gettext remembering each message's translation in the active language."""
-    return _remembered(_translated.setdefault(active_language() or "", {}), message)
-
-
 # Filter-form fields as drawn (form_field); numbers as formatted (floatformat).
 _field_html = Remembered(limit=2_000)
 _formatted = Remembered(limit=20_000)
@@ -183,7 +161,7 @@ def _forget_remembered(*, setting, **kwargs):
     # The settings Django reloads its catalogues for (tests override them), and those the
     # form renderer's templates come from.
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        _translated.clear()
+        forget_translations()
         _field_html.clear()
         for backend in list(_backends):
             backend.forget_languages()  # templates compiled with the old catalogues

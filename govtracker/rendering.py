@@ -17,9 +17,10 @@ and reads none of these helpers.
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 
 from django.urls import get_script_prefix, get_urlconf
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 # (language, URLconf, script prefix) of the page being rendered, or None.
 _page: ContextVar[tuple | None] = ContextVar("govtracker_page", default=None)
@@ -50,3 +51,36 @@ def reverse_context() -> tuple:
 
 def _from_django() -> tuple:
     return (get_language(), get_urlconf(), get_script_prefix())
+
+
+# Each language's messages, as translated so far. Messages given to these are literals
+# (a template's `_("...")`, a status explanation's phrases), a bounded set; a page asks
+# for 100-250 of them on every request, each a Django gettext that finds the active
+# translation behind asgiref's context-local and looks the message up in the catalogues:
+# a millisecond or two of every page. Forgotten when the catalogues may change
+# (govtracker/jinja2.py's setting_changed receiver, for the settings tests override).
+_translated: dict[str, dict[str, str]] = {}
+
+
+def _remembered(memo: dict[str, str], message: str) -> str:
+    try:
+        return memo[message]
+    except KeyError:
+        memo[message] = translated = gettext(message)
+        return translated
+
+
+def page_gettext(language: str | None):
+    """gettext for a page rendered in `language` (the active language while it renders),
+    remembering each message's translation. The page's own templates read it from the
+    context; macros imported from other templates see only the globals (remembered_gettext)."""
+    return partial(_remembered, _translated.setdefault(language or "", {}))
+
+
+def remembered_gettext(message: str) -> str:
+    """gettext remembering each message's translation in the active language."""
+    return _remembered(_translated.setdefault(active_language() or "", {}), message)
+
+
+def forget_translations() -> None:
+    _translated.clear()

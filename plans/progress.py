@@ -30,10 +30,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govtracker.numbers import whole_percent
+from govtracker.rendering import remembered_gettext as gettext
 
 Number = int | float | Decimal
 

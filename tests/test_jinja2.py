@@ -11,7 +11,8 @@ from django.utils.safestring import SafeString
 from markupsafe import Markup
 
 import jinja2
-from govtracker.jinja2 import _translated, counted, fill, form_field
+from govtracker.jinja2 import counted, fill, form_field
+from govtracker.rendering import _translated
 
 
 def render(source: str, **context) -> str:
@@ -200,7 +201,8 @@ def test_literal_messages_are_compiled_translated_in_each_language(page_template
         calls.append(message)
         return real_gettext(message)
 
-    monkeypatch.setattr("govtracker.jinja2.gettext", counting)
+    monkeypatch.setattr("govtracker.jinja2.gettext", counting)  # compile time
+    monkeypatch.setattr("govtracker.rendering.gettext", counting)  # run time (remembered)
     _translated.clear()
     with translation.override("zh-hant"):
         html = page_templates.get_template("fictional_page.html").render({"word": "Plans"})
