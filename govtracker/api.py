@@ -501,7 +501,27 @@ def _json_type_error(field, value) -> str | None:
 
 class FilterBackend(DjangoFilterBackend):
     """django-filter, plus whatever a view adds to its FilterSet's arguments (the plans'
-    FilterSet takes the as-of date of its status filter)."""
+    FilterSet takes the as-of date of its status filter).
+
+    A request none of whose parameters is a filter's (a plain list, or one asking only for
+    a page, a format, a date or a sort) gets the list unfiltered without a FilterSet being
+    built: that FilterSet would validate an empty form and hand the queryset back
+    unchanged, after deep-copying its filters and building the form's fields (about
+    0.8 ms, 8 % of the API's plans list). Any other parameter, a filter's or an unknown
+    one, goes through the FilterSet as before."""
+
+    # Parameters the API reads elsewhere: pagination, renderer, as-of date, ordering.
+    NOT_FILTERS = frozenset({"page", "page_size", "format", "as_of", "ordering"})
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if (
+            filterset_class is not None
+            and self.NOT_FILTERS.issuperset(request.query_params)
+            and self.NOT_FILTERS.isdisjoint(filterset_class.base_filters)
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)

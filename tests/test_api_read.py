@@ -176,6 +176,43 @@ def test_plans_filter_by_deadline_year_and_text(client):
     assert [row["slug"] for row in rows] == [due_2022.slug]
 
 
+def test_a_list_without_filter_parameters_builds_no_filterset(client, monkeypatch):
+    """govtracker.api.FilterBackend: with only pagination, format, date or sort
+    parameters the list is the unfiltered one and no FilterSet is built; any other
+    parameter, a filter's or not, goes through the FilterSet."""
+    from plans.filters import PlanFilter
+
+    plans = [make_plan(issued_on=datetime.date(2021, 1, day)) for day in (1, 2, 3)]
+    built = []
+    original_init = PlanFilter.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(kwargs.get("data", args[0] if args else None))
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(PlanFilter, "__init__", counting_init)
+    newest_first = [plan.slug for plan in reversed(plans)]
+    for params in [
+        {},
+        {"page": 1, "page_size": 2},
+        {"as_of": "2023-06-30"},
+        {"ordering": "-title"},
+    ]:
+        response = client.get("/api/v1/plans/", params)
+        assert response.status_code == 200, response.json()
+        if "ordering" not in params:
+            assert [row["slug"] for row in response.json()["results"]] == newest_first[
+                : params.get("page_size", 3)
+            ]
+    assert client.get("/api/v1/plans/", {"format": "csv"}).status_code == 200
+    assert built == []
+    assert client.get("/api/v1/plans/", {"kind": "programme"}).json()["results"] == []
+    assert client.get("/api/v1/plans/", {"unknown": "1"}).status_code == 200
+    assert len(built) == 2
+    # An empty filter is refused before its FilterSet is built, as before.
+    assert client.get("/api/v1/plans/", {"q": ""}).status_code == 400
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
