@@ -437,15 +437,27 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
             jurisdiction=self.jurisdiction,
             **as_of_context(self.as_of),
             scorecard=jurisdiction_scorecard(self.jurisdiction, self.as_of).as_dict(),
-            children=self.jurisdiction.children.annotate(plan_count=Count("plans")).order_by(
-                "code"
-            )[:100],
+            children=jurisdiction_children(self.jurisdiction),
             updates=ProgressUpdate.objects.published()
             .in_jurisdiction(self.jurisdiction)
             .for_timeline()
             .order_by("-published_on", "-id")[:HOME_ROWS],
         )
         return context
+
+
+def jurisdiction_children(jurisdiction: Jurisdiction) -> list[Jurisdiction]:
+    """The jurisdictions directly under `jurisdiction` (a province's key cities; at most
+    100), in code order, each with its number of plans: a roll-up, kept with the
+    scorecards until the data changes, as the jurisdiction's scorecard is (a GROUP BY of
+    their plans and 100 rows to build on every view of the page otherwise)."""
+
+    def children() -> list[Jurisdiction]:
+        return list(
+            jurisdiction.children.annotate(plan_count=Count("plans")).order_by("code")[:100]
+        )
+
+    return cached_data(f"jurisdiction-children:{jurisdiction.pk}", children)
 
 
 def deadline_years() -> list[tuple[int, int]]:

@@ -587,6 +587,30 @@ def test_home_map_counts_are_kept_with_the_scorecards(plan, settings):
 
 
 @committed
+def test_a_jurisdictions_key_cities_are_kept_with_the_scorecards(plan, settings):
+    """The cities under a province, with their plan counts: a roll-up reused until a
+    write, then counted again."""
+    settings.PAGE_CACHE = False
+    city = make_jurisdiction(
+        code="910100", level="key_city", parent=plan.jurisdiction, name_en="Fictional City"
+    )
+    make_plan(jurisdiction=city)
+
+    def page():
+        """The page, and whether it counted the cities' plans."""
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get("/en/jurisdictions/910000/")
+        return text(response), any('AS "plan_count"' in q["sql"] for q in queries)
+
+    html, counted = page()
+    assert counted and 'Fictional City</a> <span class="meta">(1 plan)</span>' in html
+    assert page() == (html, False)
+    make_plan(jurisdiction=city)
+    html, counted = page()
+    assert counted and 'Fictional City</a> <span class="meta">(2 plans)</span>' in html
+
+
+@committed
 @pytest.mark.parametrize(
     "url, count_of, kept",
     [
