@@ -205,8 +205,10 @@ def progress_bar(progress, expected=None) -> str:
 @functools.lru_cache(maxsize=4096)
 def _progress_bar(p: int | None, e: int | None, language: str | None) -> str:
     """The bar's HTML for whole percentages `p` and `e` in `language`, built once: a plan's
-    page draws one for each milestone, the deadline-year page fifty, from a few hundred
-    distinct pairs in all (about 8 µs a bar to build, 0.3 ms of a page of fifty)."""
+    page draws one for each milestone, the deadline-year page fifty (about 8 µs a bar to
+    build, 0.3 ms of a page of fifty). There are at most 102 × 102 pairs a language, and
+    far fewer in use (every overdue milestone expects 100 %); the most recent 4,096 are
+    kept, about 1.5 MB."""
     words = _words(language)
     # Filled from integers only: the escaped words stay escaped.
     expected_text = words["e_expected"] % {"e": e} if e is not None else ""
