@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data messages lint format check clean serve synthetic bench bench-smoke
+.PHONY: run test install migrate data messages lint format check clean serve synthetic bench bench-smoke instructions
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ serve: messages
 bench: messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gt_bench} \
 		$(BIN)/python -m bench.run
+
+# Instructions a request costs, counted by valgrind: steady whatever the machine's load, for
+# comparing two versions of the code. E.g. make instructions URLS="/zh-hant/ /api/v1/plans/"
+instructions: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gt_bench} \
+		$(BIN)/python -m bench.instructions $(URLS)
 
 # The same script on a tiny SQLite database it builds itself, 1 s per URL: correctness only.
 bench-smoke: messages
