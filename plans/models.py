@@ -936,9 +936,9 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """As PlanQuerySet.with_source_ids(): the sources' ids, for the API."""
         return self.prefetch_related("source_ids")
 
-    # What a timeline of updates draws (includes/update_list.html, the feeds): the update,
-    # its milestone's statement and unit, its plan's address and titles.
-    TIMELINE_COLUMNS = (
+    # What a page draws of an update itself (no author, version or timestamps: two
+    # timestamps to parse and three attributes to set fewer for each row).
+    SHOWN_COLUMNS = (
         "milestone",
         "as_of",
         "published_on",
@@ -947,6 +947,11 @@ class ProgressUpdateQuerySet(models.QuerySet):
         "value",
         "narrative",
         "narrative_en",
+    )
+    # What a timeline of updates draws (includes/update_list.html, the feeds): the update,
+    # its milestone's statement and unit, its plan's address and titles.
+    TIMELINE_COLUMNS = (
+        *SHOWN_COLUMNS,
         "milestone__plan",
         "milestone__statement",
         "milestone__statement_en",
@@ -955,6 +960,11 @@ class ProgressUpdateQuerySet(models.QuerySet):
         "milestone__plan__title",
         "milestone__plan__title_en",
     )
+
+    def shown_columns(self) -> "ProgressUpdateQuerySet":
+        """Only the update's own columns that a page draws, for a page that has its
+        milestones loaded already (a plan's page)."""
+        return self.only(*self.SHOWN_COLUMNS)
 
     def for_timeline(self, *also: str) -> "ProgressUpdateQuerySet":
         """Updates with their milestone and plan joined, only the columns a timeline draws

@@ -312,7 +312,12 @@ class PlanDetailView(BadQueryMixin, DetailView):
         )
         # One row more than shown tells whether there are more, in the same query. The
         # timeline's and the log's sources are read together, below.
-        updates = list(plan_timeline(plan, self.as_of).prefetch_related(None)[: TIMELINE_ROWS + 1])
+        # Each update's own columns: its milestone is one of those loaded above.
+        updates = list(
+            plan_timeline(plan, self.as_of)
+            .prefetch_related(None)
+            .shown_columns()[: TIMELINE_ROWS + 1]
+        )
         timeline_truncated = len(updates) > TIMELINE_ROWS
         updates = updates[:TIMELINE_ROWS]
         by_milestone = {milestone.pk: milestone for milestone in milestones}
@@ -338,6 +343,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
         context["update_log"] = list(
             ProgressUpdate.objects.published()
             .filter(milestone__plan=plan)
+            .shown_columns()
             .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
         )
         for update in context["update_log"]:
