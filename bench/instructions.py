@@ -61,10 +61,10 @@ def count_in_this_process(path: str, requests: int) -> None:
 
 def instructions(path: str, requests: int, env: dict[str, str]) -> float:
     """Instructions per request for `path`, from a callgrind run of this module."""
-    from bench.run import ROOT
+    from bench.run import run_in_project
 
     with tempfile.TemporaryDirectory() as folder:
-        result = subprocess.run(
+        result = run_in_project(
             [
                 "valgrind",
                 "--tool=callgrind",
@@ -78,10 +78,8 @@ def instructions(path: str, requests: int, env: dict[str, str]) -> float:
                 str(requests),
                 path,
             ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
+            env,
+            timeout=1800,
         )
     if result.returncode != 0:
         raise SystemExit(f"{path}: valgrind failed\n{result.stderr[-2000:]}")
@@ -93,17 +91,18 @@ def instructions(path: str, requests: int, env: dict[str, str]) -> float:
 
 def uncached_env(static_root: Path) -> dict[str, str]:
     """The benchmark's uncached pass's environment, its static files collected."""
-    from bench.run import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, manage, server_env
-
-    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
-    env = server_env(
-        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        static_root,
-        PAGE_CACHE="0",
-        **({"REDIS_URL": redis_url} if redis_url else {}),
+    from bench.run import (
+        DEFAULT_DATABASE_URL,
+        DEFAULT_REDIS_URL,
+        manage,
+        pass_environments,
+        server_env,
     )
-    manage(env, "collectstatic", "--noinput", "-v0")
-    return env
+
+    base = server_env(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL, static_root)
+    manage(base, "collectstatic", "--noinput", "-v0")
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    return pass_environments(base, redis_url)["uncached"]
 
 
 def main(argv: list[str]) -> None:

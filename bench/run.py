@@ -96,29 +96,34 @@ def server_env(database_url: str, static_root: Path, **extra: str) -> dict[str, 
     return env
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+def run_in_project(command: list[str], env: dict[str, str], timeout: float):
+    """`command` run in the project's folder with exactly `env`, its output captured."""
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def pass_environments(base: dict[str, str], redis_url: str) -> dict[str, dict[str, str]]:
+    """Each pass's server environment: `base` (server_env) with its caches on or off."""
+    redis = {"REDIS_URL": redis_url} if redis_url else {}
+    return {
+        "cached": {**base, "PAGE_CACHE": "1", **redis},
+        # Every page rendered; the scorecards from the data cache (SCORECARD_CACHE).
+        "uncached": {**base, "PAGE_CACHE": "0", **redis},
+        # Nothing cached: every roll-up computed on every request.
+        "cold": {**base, "PAGE_CACHE": "0", "SCORECARD_CACHE": "0"},
+    }
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
+    result = run_in_project([sys.executable, "manage.py", *args], env, timeout)
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
 def probe(env: dict[str, str], *args: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.probe", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    result = run_in_project([sys.executable, "-m", "bench.probe", *args], env, 1800)
     if result.returncode != 0:
         raise RuntimeError(f"bench.probe {args[0]} failed:\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout)
@@ -571,21 +576,7 @@ def main(argv: list[str]) -> int:
             say("refresh_status_snapshot")
             manage(base, "refresh_status_snapshot", timeout=1800)
         picked = probe({**base, "BENCH_EXPORT": os.environ.get("BENCH_EXPORT", "")}, "pick")
-        pass_envs = {
-            "cached": {
-                **base,
-                "PAGE_CACHE": "1",
-                **({"REDIS_URL": redis_url} if redis_url else {}),
-            },
-            # Every page rendered; the scorecards from the data cache (SCORECARD_CACHE).
-            "uncached": {
-                **base,
-                "PAGE_CACHE": "0",
-                **({"REDIS_URL": redis_url} if redis_url else {}),
-            },
-            # Nothing cached: every roll-up computed on every request.
-            "cold": {**base, "PAGE_CACHE": "0", "SCORECARD_CACHE": "0"},
-        }
+        pass_envs = pass_environments(base, redis_url)
         rows: list[dict] = []
         for name in args.passes:
             rows += run_pass(name, pass_envs[name], picked["pages"], args, workdir, say)

@@ -1,7 +1,7 @@
 """govtracker.redis_cache: Django's Redis cache with one client object per server.
 
 Runs against the Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379/15, a database
-nothing else here uses); skipped when none answers."""
+nothing else here uses), and removes only its own keys; skipped when none answers."""
 
 import os
 import subprocess
@@ -16,15 +16,26 @@ from tests.test_settings import ROOT
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+PREFIX = "govtracker-test-redis-cache"
+
+
 @pytest.fixture
 def redis_cache():
-    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": "govtracker-test-redis-cache"})
+    cache = RedisCache(REDIS_URL, {"KEY_PREFIX": PREFIX})
+
+    def forget_ours():
+        # Only this test's keys: clear() would empty the whole Redis database.
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{PREFIX}:*"))
+        if keys:
+            client.delete(*keys)
+
     try:
-        cache.clear()
+        forget_ours()
     except Exception as error:  # noqa: BLE001 - any failure to reach Redis: skip
         pytest.skip(f"no Redis at {REDIS_URL}: {error}")
     yield cache
-    cache.clear()
+    forget_ours()
 
 
 def test_the_cache_works_as_djangos(redis_cache):
