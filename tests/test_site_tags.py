@@ -90,3 +90,14 @@ def test_each_pages_address_in_another_language_is_worked_out_once(client, monke
     assert len(calls) == 6
     assert 'href="/en/about/" hreflang="en"' in html
     assert 'hreflang="zh-Hant" href="http://testserver/zh-hant/about/"' in html
+
+
+def test_a_remembered_bar_keeps_each_languages_words():
+    """The bars' HTML is remembered per pair of whole percentages and language."""
+    with translation.override("en"):
+        english = progress_bar(0.5, 0.6)
+        assert progress_bar(0.501, 0.6) is english  # the same whole percentages
+    with translation.override("zh-hant"):
+        chinese = progress_bar(0.5, 0.6)
+    assert "50% reported" in english and "reported" not in chinese
+    assert chinese != english and "pw-50" in chinese
