@@ -346,10 +346,43 @@ class APIBaseMixin:
 
 
 class APIViewMixin(APIBaseMixin):
-    """APIBaseMixin for a resource with a list: ?format=csv streams the whole list."""
+    """APIBaseMixin for a resource with a list: ?format=csv streams the whole list.
+
+    A read that neither filters nor sorts (its parameters only a page, a page size, a
+    format or an as-of date) may take its rows from prepared queries
+    (govtracker/prepared.py): `prepared_list`, built with the shape `as_of=`, its rows in
+    the view's default order, and `prepared_detail`, built with the lookup value and
+    `as_of=`. Each must select what `get_queryset()` and the filter backends would for such
+    a request (tests/test_prepared.py compares the answers)."""
+
+    prepared_list = None
+    prepared_detail = None
+    PREPARED_PARAMS = frozenset({"page", "page_size", "format", "as_of"})
+
+    def prepared(self, query):
+        """`query` if this read may use it, else None."""
+        if query is None or self.request.method not in ("GET", "HEAD"):
+            return None
+        return query if self.PREPARED_PARAMS.issuperset(self.request.query_params) else None
+
+    def get_object(self):
+        query = self.prepared(self.prepared_detail)
+        if query is None:
+            return super().get_object()
+        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        rows = query.rows(lookup, as_of=self.as_of)
+        if not rows:
+            raise Http404
+        self.check_object_permissions(self.request, rows[0])
+        return rows[0]
 
     def list(self, request, *args, **kwargs):
         renderer = request.accepted_renderer
+        query = self.prepared(self.prepared_list)
+        if query is not None and not isinstance(renderer, CSVRenderer):
+            page = self.paginate_queryset(query.list(as_of=self.as_of))
+            serializer = self.get_serializer(page, many=True)
+            return self.get_paginated_response(serializer.data)
         if not isinstance(renderer, CSVRenderer):
             return super().list(request, *args, **kwargs)
         if self.paginator is not None:

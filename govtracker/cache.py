@@ -241,6 +241,18 @@ def request_scope():
         _request.reset(token)
 
 
+def request_data_version():
+    """The data version, read at most once in a `request_scope()` (once per call outside
+    one): for what is kept in the process by version (govtracker/prepared.py)."""
+    scope = _request.get()
+    if scope is not None and "version" in scope:
+        return scope["version"]
+    version = data_version()
+    if scope is not None:
+        scope["version"] = version
+    return version
+
+
 def _forget_request_version() -> None:
     scope = _request.get()
     if scope is not None:

@@ -20,6 +20,7 @@ from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 
 from govtracker.cache import cached_data
+from govtracker.prepared import PreparedRows
 
 
 def count_key(queryset: QuerySet) -> str | None:
@@ -71,9 +72,13 @@ def keys_first(rows: QuerySet, bottom: int, top: int) -> list | None:
 
 
 class DataVersionedPaginator(Paginator):
+    """Pages of a QuerySet or of a prepared query's rows (govtracker/prepared.py)."""
+
     @cached_property
     def count(self) -> int:
         rows = self.object_list
+        if isinstance(rows, PreparedRows):
+            return cached_data(rows.count_key(), rows.count)
         if not isinstance(rows, QuerySet):
             return super().count
         key = count_key(rows)
@@ -81,7 +86,7 @@ class DataVersionedPaginator(Paginator):
 
     def page(self, number):
         rows = self.object_list
-        if not isinstance(rows, QuerySet):
+        if not isinstance(rows, QuerySet | PreparedRows):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -92,7 +97,14 @@ class DataVersionedPaginator(Paginator):
             # a province with one plan) made PostgreSQL walk all 60,000 plans in the list's
             # order, expecting to meet the few early (41 ms; 1.6 ms with LIMIT 50).
             top = max(self.count, top)
-        page_rows = keys_first(rows, bottom, top) if bottom >= DEEP_OFFSET else None
+        page_rows = None
+        if bottom >= DEEP_OFFSET:
+            # Deep pages are few visitors' and many addresses: not worth a prepared
+            # statement each.
+            queryset = rows.queryset() if isinstance(rows, PreparedRows) else rows
+            page_rows = keys_first(queryset, bottom, top)
+            if page_rows is None:
+                page_rows = queryset[bottom:top]
         if page_rows is None:
             page_rows = rows[bottom:top]
         return self._get_page(page_rows, number, self)

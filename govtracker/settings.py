@@ -142,6 +142,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 
+# The busiest pages' queries are built and compiled once per shape and run again with new
+# values (govtracker/prepared.py); PREPARED_QUERIES=0 builds every one on every request.
+# PREPARED_QUERIES_CHECK=1 (the tests' setting) also builds and compiles each one on
+# every call and raises if the SQL differs.
+PREPARED_QUERIES = env_bool("PREPARED_QUERIES", True)
+PREPARED_QUERIES_CHECK = env_bool("PREPARED_QUERIES_CHECK", False)
+
 # Redis when REDIS_URL is set (shared by every app server); local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -2,11 +2,12 @@
 chart and table of observations against targets."""
 
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from govtracker.pagination import DataVersionedPaginator
+from govtracker.prepared import PreparedQuery
 from metrics import charts
 from metrics.models import Indicator, IndicatorTarget, Observation
 from metrics.tables import ObservationTable
@@ -67,6 +68,32 @@ class IndicatorListView(ListView):
         return csv_response("indicators.csv", header, rows)
 
 
+# The indicator page's queries (govtracker/prepared.py), besides its table's.
+INDICATOR_BY_SLUG = PreparedQuery(
+    "indicator-by-slug",
+    lambda slug: Indicator.objects.prefetch_related("sources").filter(slug=slug),
+)
+JURISDICTION_BY_CODE = PreparedQuery(
+    "indicator-jurisdiction",
+    lambda code: Jurisdiction.objects.filter(code=code).order_by("pk")[:1],
+)
+# The chart's latest points (drawn oldest first) and its targets.
+CHART_SERIES = PreparedQuery(
+    "indicator-chart-series",
+    lambda indicator_id, jurisdiction_id: Observation.objects.filter(
+        indicator=indicator_id, jurisdiction=jurisdiction_id
+    ).order_by("-as_of")[:CHART_POINTS],
+)
+CHART_TARGETS = PreparedQuery(
+    "indicator-chart-targets",
+    lambda indicator_id, jurisdiction_id: (
+        IndicatorTarget.objects.filter(indicator=indicator_id, jurisdiction=jurisdiction_id)
+        .select_related("source")
+        .order_by("due_on")[:CHART_POINTS]
+    ),
+)
+
+
 class IndicatorDetailView(BadQueryMixin, ListView):
     """One indicator: a chart of a jurisdiction's observations against its targets, and the
     table of every observation with its source (paginated)."""
@@ -77,13 +104,14 @@ class IndicatorDetailView(BadQueryMixin, ListView):
     paginator_class = DataVersionedPaginator
 
     def get(self, request, *args, **kwargs):
-        self.indicator = get_object_or_404(
-            Indicator.objects.prefetch_related("sources"), slug=self.kwargs["slug"]
-        )
+        found = INDICATOR_BY_SLUG.rows(self.kwargs["slug"])
+        if not found:
+            raise Http404("No indicator has this slug.")  # the 404 page says so
+        self.indicator = found[0]
         code = request.GET.get("jurisdiction", NATIONAL)
         if len(code) > 12 or not code.isalnum():
             raise BadQuery(_("Enter a jurisdiction code."))
-        self.jurisdiction = Jurisdiction.objects.filter(code=code).first()
+        self.jurisdiction = next(iter(JURISDICTION_BY_CODE.rows(code)), None)
         if request.GET.get("format") == "csv":
             return self.csv()
         return super().get(request, *args, **kwargs)
@@ -122,18 +150,9 @@ class IndicatorDetailView(BadQueryMixin, ListView):
         series, targets = [], []
         if self.jurisdiction is not None:
             # The latest points, drawn oldest first.
-            series = list(
-                Observation.objects.filter(
-                    indicator=self.indicator, jurisdiction=self.jurisdiction
-                ).order_by("-as_of")[:CHART_POINTS]
-            )[::-1]
-            targets = list(
-                IndicatorTarget.objects.filter(
-                    indicator=self.indicator, jurisdiction=self.jurisdiction
-                )
-                .select_related("source")
-                .order_by("due_on")[:CHART_POINTS]
-            )
+            pair = (self.indicator.pk, self.jurisdiction.pk)
+            series = CHART_SERIES.rows(*pair)[::-1]
+            targets = CHART_TARGETS.rows(*pair)
         context.update(
             indicator=self.indicator,
             jurisdiction=self.jurisdiction,

@@ -138,9 +138,10 @@ class JurisdictionQuerySet(models.QuerySet):
     def provincial(self) -> "JurisdictionQuerySet":
         return self.filter(level=Jurisdiction.Level.PROVINCIAL)
 
-    def within(self, jurisdiction: "Jurisdiction") -> "JurisdictionQuerySet":
-        """The jurisdiction itself and those directly under it."""
-        return self.filter(Q(pk=jurisdiction.pk) | Q(parent=jurisdiction))
+    def within(self, jurisdiction: "Jurisdiction | int") -> "JurisdictionQuerySet":
+        """The jurisdiction (or the one with this id) itself and those directly under it."""
+        pk = getattr(jurisdiction, "pk", jurisdiction)
+        return self.filter(Q(pk=pk) | Q(parent=pk))
 
     def editable_by(self, user) -> "JurisdictionQuerySet":
         """The jurisdictions whose plans, milestones, updates and observations `user` edits.

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.db.models import Case, Count, Sum, When
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from govtracker.cache import cached_data
 from govtracker.numbers import whole_percent
 from govtracker.pagination import DataVersionedPaginator
+from govtracker.prepared import PreparedQuery
 from govtracker.related import RelatedRows
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
 from plans import snapshot, source_data, tilemap
@@ -153,6 +154,37 @@ def plans_csv(request, plans, filename: str) -> StreamingHttpResponse:
     return csv_response(filename, header, rows)
 
 
+# The home page's lists, each the same for every visitor of the day: prepared queries
+# without values (govtracker/prepared.py). The deadlines coming and passed show each
+# milestone's status alone.
+HOME_UPCOMING = PreparedQuery(
+    "home-upcoming",
+    lambda *, as_of: (
+        Milestone.objects.with_status(as_of, status_only=True)
+        .for_table()
+        .filter(deadline__gte=as_of)
+        .order_by("deadline", "id")[:HOME_ROWS]
+    ),
+)
+HOME_PASSED = PreparedQuery(
+    "home-passed",
+    lambda *, as_of: (
+        Milestone.objects.with_status(as_of, status_only=True)
+        .for_table()
+        .filter(deadline__lt=as_of)
+        .order_by("-deadline", "-id")[:HOME_ROWS]
+    ),
+)
+HOME_UPDATES = PreparedQuery(
+    "home-updates",
+    lambda: (
+        ProgressUpdate.objects.published()
+        .for_timeline()
+        .order_by("-published_on", "-id")[:HOME_ROWS]
+    ),
+)
+
+
 class HomeView(TemplateView):
     """The national scorecard, deadlines coming and just passed, the latest updates, the map."""
 
@@ -161,16 +193,12 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         as_of = today()
-        # The deadlines coming and passed show each milestone's status alone.
-        listed = Milestone.objects.with_status(as_of, status_only=True).for_table()
         context.update(
             as_of=as_of,
             scorecard=national_scorecard(as_of).as_dict(),
-            upcoming=listed.filter(deadline__gte=as_of).order_by("deadline", "id")[:HOME_ROWS],
-            passed=listed.filter(deadline__lt=as_of).order_by("-deadline", "-id")[:HOME_ROWS],
-            updates=ProgressUpdate.objects.published()
-            .for_timeline()
-            .order_by("-published_on", "-id")[:HOME_ROWS],
+            upcoming=HOME_UPCOMING.rows(as_of=as_of),
+            passed=HOME_PASSED.rows(as_of=as_of),
+            updates=HOME_UPDATES.rows(),
             tiles=self.tiles(),
             tile_size=tilemap.TILE - tilemap.GAP,
             map_width=tilemap.COLUMNS * tilemap.TILE,
@@ -221,6 +249,20 @@ def as_of_context(as_of: datetime.date) -> dict:
 PAGE_FORM_RENDERER = Jinja2FormRenderer()
 
 
+def filtered_plans(filters: tuple, as_of: datetime.date):
+    """The plans list's rows for its filters ((name, values) pairs of the query string)."""
+    data = QueryDict(mutable=True)
+    for name, values in filters:
+        data.setlist(name, list(values))
+    plans = Plan.objects.for_table().with_progress(as_of)
+    return PlanFilter(data or None, queryset=plans, as_of=as_of).qs
+
+
+PLAN_LIST_ROWS = PreparedQuery(
+    "plan-list", lambda *, filters, as_of: filtered_plans(filters, as_of)
+)
+
+
 class PlanListView(BadQueryMixin, ListView):
     """Every plan, filtered by PlanFilter (the API's FilterSet), sorted and paginated."""
 
@@ -243,11 +285,18 @@ class PlanListView(BadQueryMixin, ListView):
             context = self.get_context_data()
             return self.render_to_response(context, status=400)
         if as_csv:
-            return plans_csv(self.request, self.get_queryset(), "plans.csv")
+            return plans_csv(self.request, self.filterset.qs, "plans.csv")
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.filterset.qs
+        # The filters as the address gives them (valid, as checked above) are the list's
+        # shape: one prepared query per filtered list, its pages each a statement.
+        filters = tuple(
+            (name, tuple(self.request.GET.getlist(name)))
+            for name in sorted(self.request.GET)
+            if name != "page"
+        )
+        return PLAN_LIST_ROWS.list(filters=filters, as_of=self.as_of)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -287,6 +336,52 @@ def plan_timeline(plan, as_of: datetime.date):
     )
 
 
+# The plan page's queries, each built and compiled once per day, language and data
+# version (govtracker/prepared.py).
+PLAN_PAGE_PLAN = PreparedQuery(
+    "plan-page-plan",
+    # The scorecard is counted from the milestones the page loads (scorecard_of): only the
+    # plan's progress is read with it.
+    lambda slug, *, as_of: (
+        Plan.objects.with_progress(as_of, counts=False)
+        .select_related("jurisdiction__parent")
+        .filter(slug=slug)
+    ),
+)
+PLAN_MILESTONES = PreparedQuery(
+    "plan-milestones",
+    lambda plan_id, *, as_of: (
+        Milestone.objects.with_status(as_of).filter(plan=plan_id).order_by("position", "id")
+    ),
+)
+
+# Its latest updates, one row more than shown (whether there are more, in the same query).
+# Each update's own columns: its milestone is one of those loaded.
+PLAN_TIMELINE_SHOWN = PreparedQuery(
+    "plan-timeline-shown",
+    lambda plan_id, *, as_of: (
+        ProgressUpdate.objects.published()
+        .as_of(as_of)
+        .filter(milestone__plan=plan_id)
+        .order_by("-as_of", "-id")
+        .shown_columns()[: TIMELINE_ROWS + 1]
+    ),
+)
+# The publication log: the latest published updates, whatever date they report. Older
+# ones are on the plan's updates page, in the API and the feeds, so the page stays one
+# bounded set of queries (and a few dozen kilobytes) however long a plan runs.
+UPDATE_LOG_ROWS = 20
+PLAN_UPDATE_LOG = PreparedQuery(
+    "plan-update-log",
+    lambda plan_id: (
+        ProgressUpdate.objects.published()
+        .filter(milestone__plan=plan_id)
+        .shown_columns()
+        .order_by("-published_on", "-as_of", "-id")[:UPDATE_LOG_ROWS]
+    ),
+)
+
+
 class PlanDetailView(BadQueryMixin, DetailView):
     """A plan as it stood on a date: milestones with progress, status and inputs; updates."""
 
@@ -297,27 +392,20 @@ class PlanDetailView(BadQueryMixin, DetailView):
         self.as_of = parse_as_of(request)
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        # The scorecard is counted from the milestones the page loads (scorecard_of):
-        # only the plan's progress is read with it.
-        return Plan.objects.with_progress(self.as_of, counts=False).select_related(
-            "jurisdiction__parent"
-        )
+    def get_object(self, queryset=None):
+        plans = PLAN_PAGE_PLAN.rows(self.kwargs["slug"], as_of=self.as_of)
+        if not plans:
+            raise Http404("No plan has this slug.")  # the 404 page says so in its language
+        return plans[0]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.object
-        milestones = list(
-            Milestone.objects.with_status(self.as_of).filter(plan=plan).order_by("position", "id")
-        )
+        milestones = PLAN_MILESTONES.rows(plan.pk, as_of=self.as_of)
         # One row more than shown tells whether there are more, in the same query. The
         # timeline's and the log's sources are read together, below.
         # Each update's own columns: its milestone is one of those loaded above.
-        updates = list(
-            plan_timeline(plan, self.as_of)
-            .prefetch_related(None)
-            .shown_columns()[: TIMELINE_ROWS + 1]
-        )
+        updates = PLAN_TIMELINE_SHOWN.rows(plan.pk, as_of=self.as_of)
         timeline_truncated = len(updates) > TIMELINE_ROWS
         updates = updates[:TIMELINE_ROWS]
         by_milestone = {milestone.pk: milestone for milestone in milestones}
@@ -340,12 +428,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
             updates=updates,
             timeline_truncated=timeline_truncated,
         )
-        context["update_log"] = list(
-            ProgressUpdate.objects.published()
-            .filter(milestone__plan=plan)
-            .shown_columns()
-            .order_by("-published_on", "-as_of", "-id")[: self.UPDATE_LOG_LENGTH]
-        )
+        context["update_log"] = PLAN_UPDATE_LOG.rows(plan.pk)
         for update in context["update_log"]:
             # The plan's milestones are all loaded above: no join, no instance per row.
             update.milestone = by_milestone[update.milestone_id]
@@ -357,11 +440,6 @@ class PlanDetailView(BadQueryMixin, DetailView):
         )
         context["last_updated"] = self._last_updated(milestones, context["update_log"])
         return context
-
-    # The publication log shows the latest published updates; older ones are on the plan's
-    # updates page, in the API and the feeds, so the page stays one bounded set of queries
-    # (and a few dozen kilobytes) however long a plan runs.
-    UPDATE_LOG_LENGTH = 20
 
     def _last_updated(self, milestones, update_log) -> datetime.date:
         """The day the plan's public record last changed: the plan or a milestone edited,
@@ -410,6 +488,37 @@ class PlanUpdatesView(BadQueryMixin, ListView):
         return context
 
 
+def jurisdiction_plans(plans, jurisdiction_id: int, as_of: datetime.date):
+    """`plans` of a jurisdiction and of those directly under it, with their progress (the
+    table and the CSV show it, not the counts by status)."""
+    return plans.with_progress(as_of, counts=False).filter(
+        jurisdiction__in=Jurisdiction.objects.within(jurisdiction_id)
+    )
+
+
+# The jurisdiction page's queries (govtracker/prepared.py).
+JURISDICTION_BY_CODE = PreparedQuery(
+    "jurisdiction-by-code",
+    lambda code: Jurisdiction.objects.select_related("parent").filter(code=code),
+)
+JURISDICTION_PLANS = PreparedQuery(
+    "jurisdiction-plans",
+    lambda jurisdiction_id, *, as_of: jurisdiction_plans(
+        Plan.objects.for_table(), jurisdiction_id, as_of
+    ),
+)
+# The latest updates of its own plans.
+JURISDICTION_UPDATES = PreparedQuery(
+    "jurisdiction-updates",
+    lambda jurisdiction_id: (
+        ProgressUpdate.objects.published()
+        .in_jurisdiction(jurisdiction_id)
+        .for_timeline()
+        .order_by("-published_on", "-id")[:HOME_ROWS]
+    ),
+)
+
+
 class JurisdictionDetailView(BadQueryMixin, ListView):
     """A jurisdiction's plans, its scorecard and the jurisdictions under it (key cities)."""
 
@@ -420,22 +529,17 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.as_of = parse_as_of(request)
-        self.jurisdiction = get_object_or_404(
-            Jurisdiction.objects.select_related("parent"), code=self.kwargs["code"]
-        )
+        found = JURISDICTION_BY_CODE.rows(self.kwargs["code"])
+        if not found:
+            raise Http404("No jurisdiction has this code.")  # the 404 page says so
+        self.jurisdiction = found[0]
         if request.GET.get("format") == "csv":
-            plans = self.plans(Plan.objects.for_list())
+            plans = jurisdiction_plans(Plan.objects.for_list(), self.jurisdiction.pk, self.as_of)
             return plans_csv(request, plans, f"plans-{self.jurisdiction.code}.csv")
         return super().get(request, *args, **kwargs)
 
-    def plans(self, plans):
-        # The table and the CSV show each plan's progress, not its counts by status.
-        return plans.with_progress(self.as_of, counts=False).filter(
-            jurisdiction__in=Jurisdiction.objects.within(self.jurisdiction)
-        )
-
     def get_queryset(self):
-        return self.plans(Plan.objects.for_table())
+        return JURISDICTION_PLANS.list(self.jurisdiction.pk, as_of=self.as_of)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -444,10 +548,7 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
             **as_of_context(self.as_of),
             scorecard=jurisdiction_scorecard(self.jurisdiction, self.as_of).as_dict(),
             children=jurisdiction_children(self.jurisdiction),
-            updates=ProgressUpdate.objects.published()
-            .in_jurisdiction(self.jurisdiction)
-            .for_timeline()
-            .order_by("-published_on", "-id")[:HOME_ROWS],
+            updates=JURISDICTION_UPDATES.rows(self.jurisdiction.pk),
         )
         return context
 
@@ -503,6 +604,20 @@ class DeadlineIndexView(TemplateView):
         return context
 
 
+def deadline_year_milestones(year: int, as_of: datetime.date, status: str | None):
+    """The milestones due in `year` with their status on `as_of` (only those in `status`,
+    if given), by deadline, then jurisdiction, plan and position."""
+    milestones = Milestone.objects.with_status(as_of).due_in_year(year).for_table()
+    if status:
+        milestones = milestones.filter(status=status)
+    return milestones.order_by("deadline", "plan__jurisdiction__code", "plan_id", "position")
+
+
+DEADLINE_YEAR_ROWS = PreparedQuery(
+    "deadline-year", lambda **shape: deadline_year_milestones(**shape)
+)
+
+
 class DeadlineYearView(BadQueryMixin, ListView):
     """What was due in a year and whether it was delivered: /deadlines/2022/."""
 
@@ -521,14 +636,9 @@ class DeadlineYearView(BadQueryMixin, ListView):
             return self.csv()
         return super().get(request, *args, **kwargs)
 
-    def milestones(self):
-        return Milestone.objects.with_status(self.as_of).due_in_year(self.year)
-
     def get_queryset(self):
-        milestones = self.milestones().for_table()
-        if self.status:
-            milestones = milestones.filter(status=self.status)
-        return milestones.order_by("deadline", "plan__jurisdiction__code", "plan_id", "position")
+        # Every row of the page is a value of its address: one prepared query per page.
+        return DEADLINE_YEAR_ROWS.list(year=self.year, as_of=self.as_of, status=self.status)
 
     def csv(self):
         rows = (
@@ -543,7 +653,7 @@ class DeadlineYearView(BadQueryMixin, ListView):
                 percent(milestone.expected_progress),
                 milestone.latest_update_on.isoformat() if milestone.latest_update_on else "",
             )
-            for milestone in self.get_queryset().iterator(chunk_size=2000)
+            for milestone in self.get_queryset().queryset().iterator(chunk_size=2000)
         )
         header = [
             _("plan"),

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from govtracker.api import APIBaseMixin, APIViewMixin, reject_empty
+from govtracker.prepared import PreparedQuery
 from plans.filters import (
     YEARS,
     JurisdictionFilter,
@@ -198,8 +199,19 @@ class PlanViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelView
             # Schema generation only needs the model; with_progress asks the database
             # whether the status snapshot is valid, and `check --deploy` runs without one.
             return Plan.objects.none()
+        return self.plans(self.as_of)
+
+    @staticmethod
+    def plans(as_of: datetime.date):
         # Sources' ids (PlanSerializer.Meta.prefetched_lists).
-        return Plan.objects.for_list().with_progress(self.as_of).with_source_ids()
+        return Plan.objects.for_list().with_progress(as_of).with_source_ids()
+
+    prepared_list = PreparedQuery(
+        "api-plans", lambda *, as_of: PlanViewSet.plans(as_of).order_by(*PlanViewSet.ordering)
+    )
+    prepared_detail = PreparedQuery(
+        "api-plan", lambda slug, *, as_of: PlanViewSet.plans(as_of).filter(slug=slug)
+    )
 
     def get_filterset_extra_kwargs(self):
         return {"as_of": self.as_of}
@@ -227,7 +239,16 @@ class MilestoneViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.Mode
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Milestone.objects.none()  # as PlanViewSet: no database for the schema
-        return Milestone.objects.with_status(self.as_of).select_related("plan__jurisdiction")
+        return self.milestones(self.as_of)
+
+    @staticmethod
+    def milestones(as_of: datetime.date):
+        return Milestone.objects.with_status(as_of).select_related("plan__jurisdiction")
+
+    prepared_list = PreparedQuery(
+        "api-milestones",
+        lambda *, as_of: MilestoneViewSet.milestones(as_of).order_by(*MilestoneViewSet.ordering),
+    )
 
 
 @extend_schema_view(

@@ -18,6 +18,15 @@ def _own_page_cache_version(tmp_path_factory):
     settings.PAGE_CACHE_VERSION_FILE = str(tmp_path_factory.mktemp("page-cache") / "version")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _check_prepared_queries():
+    """Every run of a prepared query (govtracker/prepared.py) is compared with its QuerySet
+    built and compiled afresh: a value that changed the query's form fails the test."""
+    from django.conf import settings
+
+    settings.PREPARED_QUERIES_CHECK = True
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttling counts requests in the cache: each test starts with none counted."""

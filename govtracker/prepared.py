@@ -1,0 +1,317 @@
+"""Querysets built and compiled once, run again with new values.
+
+A page's query costs more to build and compile than to run: the plan page's milestones,
+with their status annotations, take about 3 M instructions to build and 2.6 M to compile
+(session 18), for a query PostgreSQL answers from a prepared plan in a fraction of that.
+Django has no statement cache (SQLAlchemy has one), so the busiest pages keep their own:
+
+    PLAN_MILESTONES = PreparedQuery(
+        "plan-milestones",
+        lambda plan_id, *, as_of: Milestone.objects.with_status(as_of).filter(plan=plan_id),
+    )
+    milestones = PLAN_MILESTONES.rows(plan.pk, as_of=as_of)   # a list of Milestones
+
+`build(*values, **shape)` returns the QuerySet. The *values* are what changes from one
+request to the next (a plan's id): each must go into the query as it is, as a filter's
+parameter. The *shape* (a date, a flag) may change the SQL itself and is part of the key,
+with the language, today's date, the data version and the database: whatever the built
+query read to choose its form (the snapshot's freshness, a setting) changes only with one
+of those, or with a setting (the store is emptied when a setting changes).
+
+The first time a key is asked for, its QuerySet is built and run as usual. The second
+time, the query is built and compiled twice: with the real
+values, and with stand-ins of the same types, unlike any real value. Where the two
+compilations agree except that one has the real values where the other has the
+stand-ins, the SQL, the constant parameters, the values' places and the compiler's
+reading of the columns are kept, and every later call runs that SQL with its own values
+in those places, its rows read by Django's own ModelIterable, its prefetches run as the
+QuerySet's would. Where they do not agree (a value inlined into the SQL, transformed
+before it is bound, or choosing the query's form), the key is remembered as not
+preparable and every call builds its QuerySet as usual.
+
+A value that chooses the query's form by its own value (None against an id, a date
+against today) would be mistaken for a value: with PREPARED_QUERIES_CHECK on (the test
+settings), every call also builds and compiles its QuerySet and raises if the SQL or
+parameters differ from the prepared ones. Inside a transaction that has written, the
+data version has not moved yet: those calls build their QuerySet as usual.
+"""
+
+import copy
+import datetime
+import hashlib
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.core.signals import setting_changed
+from django.db import connections
+from django.db.models import prefetch_related_objects
+from django.db.models.query import ModelIterable
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from govtracker.cache import has_uncommitted_writes, request_data_version
+from govtracker.memo import Remembered
+
+# What the store holds for a key besides its statement.
+SEEN_ONCE = object()
+NOT_PREPARABLE = object()
+
+
+class PreparedQueryMismatch(AssertionError):
+    """A prepared query's SQL or parameters differ from its QuerySet's (the check mode)."""
+
+
+def _stand_ins(values: tuple) -> tuple:
+    """Values of the same types as `values`, unlike any real one or any constant."""
+    out = []
+    for position, value in enumerate(values):
+        if isinstance(value, bool) or value is None:
+            raise TypeError(f"A prepared query's value cannot be {value!r}: it is a shape.")
+        number = 7_000_000_000 + position
+        if isinstance(value, int):
+            out.append(-number)
+        elif isinstance(value, str):
+            out.append(f"\x1fprepared-{number}")
+        elif isinstance(value, Decimal):
+            out.append(Decimal(-number))
+        elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            out.append(datetime.date(1001, 1, 1) + datetime.timedelta(days=position))
+        else:
+            raise TypeError(f"A prepared query's value cannot be a {type(value).__name__}.")
+    return tuple(out)
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _slots(real: tuple, stand_in: tuple, values: tuple, stand_ins: tuple):
+    """Where the values go among the parameters, as (parameter index, value index) pairs:
+    the places where the stand-ins' compilation has a stand-in and the real one has the
+    real value. None if the two differ anywhere else."""
+    if len(real) != len(stand_in):
+        return None
+    slots = []
+    for index, (a, b) in enumerate(zip(real, stand_in, strict=True)):
+        if _same(a, b):
+            continue
+        places = [j for j, value in enumerate(stand_ins) if _same(b, value)]
+        if len(places) != 1 or not _same(a, values[places[0]]):
+            return None
+        slots.append((index, places[0]))
+    return tuple(slots)
+
+
+class _PreparedCompilerMixin:
+    """A compiler whose SQL is already written: `as_sql()` hands it back."""
+
+    def as_sql(self, *args, **kwargs):
+        return self.prepared
+
+
+_compiler_classes: dict = {}
+
+
+def _prepared_class(compiler_class):
+    try:
+        return _compiler_classes[compiler_class]
+    except KeyError:
+        name = f"Prepared{compiler_class.__name__}"
+        cls = _compiler_classes[compiler_class] = type(
+            name, (_PreparedCompilerMixin, compiler_class), {}
+        )
+        return cls
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """One compiled query: its SQL, its parameters and the values' places among them, and
+    the compiler that wrote it (its select list, row layout and converters, which
+    ModelIterable reads), never run itself: each run takes a copy."""
+
+    sql: str
+    params: tuple
+    slots: tuple
+    compiler: object
+    model: type
+    alias: str
+    prefetches: tuple
+
+    def params_for(self, values: tuple) -> tuple:
+        params = list(self.params)
+        for index, value_index in self.slots:
+            params[index] = values[value_index]
+        return tuple(params)
+
+    def run(self, values: tuple) -> list:
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connections[self.alias]  # this thread's connection
+        compiler.prepared = (self.sql, self.params_for(values))
+        rows = list(ModelIterable(_Evaluation(compiler, self.model, self.alias)))
+        if self.prefetches:
+            prefetch_related_objects(rows, *self.prefetches)
+        return rows
+
+
+class _Evaluation:
+    """What ModelIterable reads of a QuerySet, for one run of a prepared statement."""
+
+    def __init__(self, compiler, model, db):
+        self.query = self
+        self.compiler = compiler
+        self.model = model
+        self.db = db
+        self._known_related_objects = {}
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self.compiler
+
+
+def _compiled(queryset):
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return compiler, None, ()
+    return compiler, sql, tuple(params)
+
+
+_registry: list["PreparedQuery"] = []
+
+
+class PreparedQuery:
+    """A QuerySet built by `build(*values, **shape)`, compiled once per key (module doc)."""
+
+    LIMIT = 512  # keys per query: a shape may come from a request (a date, a page)
+
+    def __init__(self, name: str, build):
+        self.name = name
+        self.build = build
+        self._statements = Remembered(self.LIMIT)
+        self._lock = threading.Lock()
+        _registry.append(self)
+
+    def __repr__(self) -> str:
+        return f"<PreparedQuery {self.name}>"
+
+    def rows(self, *values, **shape) -> list:
+        """The rows, as `list(build(*values, **shape))` would read them."""
+        return self._rows(values, shape, None)
+
+    def list(self, *values, **shape) -> "PreparedRows":
+        """The rows for a paginator: counted, sliced a page at a time."""
+        return PreparedRows(self, values, shape)
+
+    def queryset(self, values: tuple, shape: dict, window: tuple | None = None):
+        queryset = self.build(*values, **shape)
+        return queryset if window is None else queryset[window[0] : window[1]]
+
+    def _rows(self, values: tuple, shape: dict, window: tuple | None) -> list:
+        if not settings.PREPARED_QUERIES or has_uncommitted_writes():
+            return list(self.queryset(values, shape, window))
+        key = (
+            tuple(sorted(shape.items())),
+            window,
+            tuple(type(value) for value in values),
+            get_language(),
+            timezone.localdate(),
+            request_data_version(),
+        )
+        statement = self._statements.values.get(key)
+        if statement is None:
+            # A key asked for once may never come back (a search, a date typed in an
+            # address): preparing costs a second build and compilation, paid only for a
+            # key asked for again.
+            with self._lock:
+                self._statements.get(key, lambda: SEEN_ONCE)
+            return list(self.queryset(values, shape, window))
+        if statement is SEEN_ONCE:
+            return self._prepare(key, values, shape, window)
+        if statement is NOT_PREPARABLE:
+            return list(self.queryset(values, shape, window))
+        if settings.PREPARED_QUERIES_CHECK:
+            self._check(statement, values, shape, window)
+        return statement.run(values)
+
+    def _prepare(self, key, values: tuple, shape: dict, window) -> list:
+        """Build and compile the query with the real values and with stand-ins; keep the
+        statement if they differ only where the values go. The rows of the first run."""
+        queryset = self.queryset(values, shape, window)
+        statement = NOT_PREPARABLE
+        if queryset._iterable_class is ModelIterable and not queryset._known_related_objects:
+            compiler, sql, params = _compiled(queryset)
+            stand_ins = _stand_ins(values)
+            _, other_sql, other_params = _compiled(self.queryset(stand_ins, shape, window))
+            slots = None
+            if sql is not None and sql == other_sql:
+                slots = _slots(params, other_params, values, stand_ins)
+            if slots is not None:
+                compiler.__class__ = _prepared_class(type(compiler))
+                statement = _Statement(
+                    sql=sql,
+                    params=params,
+                    slots=slots,
+                    compiler=compiler,
+                    model=queryset.model,
+                    alias=queryset.db,
+                    prefetches=tuple(queryset._prefetch_related_lookups),
+                )
+        with self._lock:
+            self._statements.values[key] = statement
+        if statement is NOT_PREPARABLE:
+            return list(queryset)
+        return statement.run(values)
+
+    def _check(self, statement: _Statement, values: tuple, shape: dict, window) -> None:
+        _, sql, params = _compiled(self.queryset(values, shape, window))
+        prepared = (statement.sql, statement.params_for(values))
+        if (sql, params) != prepared:
+            raise PreparedQueryMismatch(
+                f"{self.name}: the prepared query differs from its QuerySet's.\n"
+                f"prepared: {prepared}\nbuilt: {(sql, params)}"
+            )
+
+    def clear(self) -> None:
+        with self._lock:
+            self._statements.clear()
+
+
+class PreparedRows:
+    """A PreparedQuery's rows for some values, as a ListView and DataVersionedPaginator
+    take them: counted (the count kept with the scorecards), sliced (each page its own
+    prepared statement), or as the QuerySet itself (a CSV, a page deep in the list)."""
+
+    ordered = True  # the queries' own order_by; the paginator asks
+
+    def __init__(self, query: PreparedQuery, values: tuple, shape: dict):
+        self.query = query
+        self.values = values
+        self.shape = shape
+
+    def queryset(self):
+        return self.query.queryset(self.values, self.shape)
+
+    def count_key(self) -> str:
+        digest = hashlib.sha256(repr((self.values, sorted(self.shape.items()))).encode())
+        return f"count:prepared:{self.query.name}:{digest.hexdigest()}"
+
+    def count(self) -> int:
+        return self.queryset().count()
+
+    def __getitem__(self, window: slice) -> list:
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("PreparedRows are read a page at a time: rows[start:stop].")
+        return self.query._rows(self.values, self.shape, (window.start, window.stop))
+
+    def __iter__(self):
+        return iter(self.query._rows(self.values, self.shape, None))
+
+
+@receiver(setting_changed)
+def _forget_on_setting_change(**kwargs) -> None:
+    for query in _registry:
+        query.clear()

@@ -1,0 +1,329 @@
+"""Prepared queries (govtracker/prepared.py): a QuerySet built and compiled once per key,
+run again with new values, reads the rows its QuerySet reads; and the pages and API reads
+that use them answer byte for byte what they answer without them.
+
+Transactional tests: a test's writes are committed, as a site's are, so the prepared path
+is taken (inside a transaction that has written it steps aside, as the cache does)."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from govtracker import prepared
+from govtracker.pagination import DataVersionedPaginator
+from govtracker.prepared import PreparedQuery, PreparedQueryMismatch
+from plans.models import Jurisdiction, Milestone, Plan
+from tests.factories import make_jurisdiction, make_milestone, make_plan, make_source
+
+committed = pytest.mark.django_db(transaction=True)
+
+
+class Counted:
+    """A build function that counts how often it is called."""
+
+    def __init__(self, build):
+        self.build = build
+        self.calls = 0
+
+    def __call__(self, *values, **shape):
+        self.calls += 1
+        return self.build(*values, **shape)
+
+
+@pytest.fixture
+def provinces(db):
+    return [
+        make_jurisdiction(code=f"9{n}0000", name_en=f"Fictional Province {n}") for n in range(3)
+    ]
+
+
+@pytest.fixture
+def unchecked(settings):
+    """Calls counted without the tests' check, which builds the QuerySet on every run."""
+    settings.PREPARED_QUERIES_CHECK = False
+
+
+def by_code():
+    return PreparedQuery(
+        "test-by-code",
+        Counted(lambda code: Jurisdiction.objects.filter(code=code).order_by("pk")),
+    )
+
+
+@committed
+def test_the_second_call_prepares_and_later_calls_only_run(provinces, unchecked):
+    query = by_code()
+    first = query.rows("900000")  # run as usual, the key noted
+    assert query.build.calls == 1
+    second = query.rows("910000")  # built twice: real values and stand-ins
+    assert query.build.calls == 3
+    third = query.rows("920000")
+    fourth = query.rows("nothing")
+    assert query.build.calls == 3  # no build since
+    assert [first, second, third, fourth] == [[provinces[0]], [provinces[1]], [provinces[2]], []]
+    assert third[0].name_en == "Fictional Province 2"
+
+
+@committed
+def test_rows_keep_select_related_annotations_and_prefetches(provinces):
+    plan = make_plan(jurisdiction=provinces[1], slug="fictional-prepared")
+    plan.sources.add(make_source(), make_source())
+    make_milestone(plan=plan)
+    query = PreparedQuery(
+        "test-plans",
+        lambda slug: Plan.objects.for_list()
+        .select_related("jurisdiction")
+        .with_source_list()
+        .filter(slug=slug),
+    )
+    sources = list(plan.sources.all())
+    assert sources
+    for _ in range(3):
+        rows = query.rows("fictional-prepared")
+    (row,) = rows
+    with CaptureQueriesContext(connection) as queries:
+        assert row.jurisdiction.code == "910000"
+        assert row.milestone_count == 1
+        assert row.source_list == sources
+    assert len(queries) == 0
+
+
+@committed
+def test_a_value_used_twice_fills_both_places(provinces):
+    city = make_jurisdiction(code="910100", level="prefecture", parent=provinces[1])
+    query = PreparedQuery(
+        "test-within",
+        lambda pk: Jurisdiction.objects.filter(Q(pk=pk) | Q(parent=pk)).order_by("code"),
+    )
+    query.rows(provinces[0].pk)
+    query.rows(provinces[0].pk)
+    assert query.rows(provinces[1].pk) == [provinces[1], city]
+
+
+@committed
+def test_a_transformed_value_is_not_prepared_and_still_answers(provinces, unchecked):
+    query = PreparedQuery(
+        "test-contains",
+        Counted(lambda text: Jurisdiction.objects.filter(name_en__icontains=text).order_by("pk")),
+    )
+    for _ in range(3):
+        assert query.rows("province 1") == [provinces[1]]
+    assert query.build.calls == 4  # once, twice to try, then as usual
+    assert prepared.NOT_PREPARABLE in query._statements.values.values()
+
+
+@committed
+def test_a_value_that_chooses_the_form_fails_the_check(provinces):
+    def build(code):
+        plain = Jurisdiction.objects.filter(code=code)
+        return plain.filter(level="provincial") if code == "900000" else plain
+
+    query = PreparedQuery("test-form", build)
+    query.rows("910000")
+    query.rows("910000")  # prepared with the plain form
+    with pytest.raises(PreparedQueryMismatch):
+        query.rows("900000")
+
+
+@committed
+def test_the_shape_is_part_of_the_key(provinces):
+    query = PreparedQuery(
+        "test-shape",
+        lambda code, *, level: Jurisdiction.objects.filter(code=code, level=level),
+    )
+    for _ in range(3):
+        assert query.rows("900000", level="provincial") == [provinces[0]]
+        assert query.rows("900000", level="national") == []
+
+
+@committed
+def test_a_committed_write_prepares_anew(provinces, unchecked):
+    query = by_code()
+    for _ in range(3):
+        query.rows("900000")
+    calls = query.build.calls
+    make_jurisdiction(code="930000")  # committed: the data version moves on
+    assert query.rows("930000")[0].code == "930000"
+    assert query.build.calls == calls + 1
+
+
+@committed
+def test_inside_a_transaction_that_wrote_every_call_builds(provinces, unchecked):
+    query = by_code()
+    for _ in range(3):
+        query.rows("900000")
+    calls = query.build.calls
+    with transaction.atomic():
+        make_jurisdiction(code="940000")
+        assert query.rows("940000")[0].code == "940000"
+        assert query.rows("940000")[0].code == "940000"
+        transaction.set_rollback(True)
+    assert query.build.calls == calls + 2
+    assert query.rows("940000") == []
+
+
+@committed
+def test_turned_off_every_call_builds(provinces, unchecked, settings):
+    settings.PREPARED_QUERIES = False
+    query = by_code()
+    for _ in range(3):
+        assert query.rows("900000") == [provinces[0]]
+    assert query.build.calls == 3
+
+
+@committed
+def test_a_setting_change_forgets_every_statement(provinces, settings):
+    query = by_code()
+    for _ in range(3):
+        query.rows("900000")
+    assert len(query._statements) == 1
+    settings.PROGRESS_TOLERANCE = "0.2"
+    assert len(query._statements) == 0
+
+
+@committed
+def test_a_statement_runs_on_the_calling_threads_connection(provinces):
+    query = by_code()
+    for _ in range(3):
+        query.rows("900000")
+    found = {}
+
+    def read():
+        try:
+            found["rows"] = query.rows("910000")
+            found["alias"] = connection.alias
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    worker.join()
+    assert found["rows"] == [provinces[1]]
+
+
+def test_a_value_must_not_be_a_shape():
+    query = by_code()
+    with pytest.raises(TypeError):
+        prepared._stand_ins((None,))
+    with pytest.raises(TypeError):
+        prepared._stand_ins((True,))
+    assert query.name == "test-by-code"
+
+
+@committed
+def test_pages_of_prepared_rows_match_the_querysets(provinces):
+    for n in range(7):
+        make_plan(jurisdiction=provinces[n % 2], slug=f"fictional-page-{n}")
+    query = PreparedQuery(
+        "test-pages",
+        lambda jurisdiction_id: Plan.objects.filter(jurisdiction=jurisdiction_id).order_by(
+            "slug"
+        ),
+    )
+    plain = list(Plan.objects.filter(jurisdiction=provinces[0]).order_by("slug"))
+    for _ in range(3):
+        paginator = DataVersionedPaginator(query.list(provinces[0].pk), 3)
+        assert paginator.count == 4
+        assert [list(paginator.page(n).object_list) for n in (1, 2)] == [plain[:3], plain[3:]]
+
+
+# --- The pages -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_national(db):
+    """The source data and the synthetic data's small scale, committed."""
+    from django.core.management import call_command
+
+    from plans.services import source_data_load
+
+    source_data_load()
+    call_command(
+        "generate_synthetic_data", "--scale", "small", "--no-progress",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )  # fmt: skip
+
+
+def addresses() -> list[str]:
+    plan = Plan.objects.filter(slug__startswith="fictional").order_by("pk").first()
+    province = plan.jurisdiction
+    urls = []
+    for language in ("zh-hant", "zh-hans", "en"):
+        urls += [
+            f"/{language}/",
+            f"/{language}/plans/{plan.slug}/",
+            f"/{language}/plans/{plan.slug}/?as_of=2022-12-31",
+            f"/{language}/plans/anhui-digital-government-2020-2025/",
+            f"/{language}/plans/no-such-plan/",
+            f"/{language}/plans/?status=missed",
+            f"/{language}/plans/?jurisdiction={province.code}&page=2",
+            f"/{language}/plans/?q=fictional&o=-title",
+            f"/{language}/jurisdictions/{province.code}/",
+            f"/{language}/jurisdictions/{province.code}/?page=2",
+            f"/{language}/jurisdictions/CN/",
+            f"/{language}/jurisdictions/NOPE/",
+            f"/{language}/deadlines/2023/",
+            f"/{language}/deadlines/2023/?page=2&status=missed",
+            f"/{language}/deadlines/2022/?as_of=2022-06-30",
+            f"/{language}/indicators/fictional-one-stop-share/",
+            f"/{language}/indicators/fictional-one-stop-share/?jurisdiction={province.code}",
+            f"/{language}/indicators/no-such/",
+        ]
+    urls += [
+        "/api/v1/plans/",
+        "/api/v1/plans/?page=2&page_size=7",
+        "/api/v1/plans/?as_of=2022-12-31",
+        f"/api/v1/plans/{plan.slug}/",
+        f"/api/v1/plans/{plan.slug}/?as_of=2022-12-31",
+        "/api/v1/plans/no-such-plan/",
+        "/api/v1/milestones/",
+        "/api/v1/milestones/?page=3&as_of=2023-06-30",
+    ]
+    return urls
+
+
+@committed
+def test_pages_with_prepared_queries_answer_as_without(small_national, settings):
+    urls = addresses()
+    client = Client()
+    settings.PAGE_CACHE = False  # every request rendered
+    settings.PREPARED_QUERIES = False
+    plain = {url: client.get(url) for url in urls}
+    settings.PREPARED_QUERIES = True
+    # The first request runs each query as usual, the second prepares it, the third runs
+    # what was prepared (and, in the tests, checks it against the QuerySet).
+    for attempt in range(3):
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == plain[url].status_code, url
+            assert response.content == plain[url].content, (url, attempt)
+    used = {query.name: query for query in prepared._registry}
+    for name in (
+        "plan-page-plan",
+        "plan-milestones",
+        "plan-timeline-shown",
+        "plan-update-log",
+        "home-upcoming",
+        "home-passed",
+        "home-updates",
+        "plan-list",
+        "jurisdiction-by-code",
+        "jurisdiction-plans",
+        "jurisdiction-updates",
+        "deadline-year",
+        "indicator-by-slug",
+        "indicator-jurisdiction",
+        "indicator-chart-series",
+        "indicator-chart-targets",
+        "api-plans",
+        "api-plan",
+        "api-milestones",
+    ):
+        statements = list(used[name]._statements.values.values())
+        # Each was prepared for some key, none fell back to building every time.
+        assert any(isinstance(s, prepared._Statement) for s in statements), name
+        assert prepared.NOT_PREPARABLE not in statements, name
