@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from govtracker import prepared
 from govtracker.pagination import DataVersionedPaginator
 from govtracker.prepared import PreparedQuery, PreparedQueryMismatch
-from plans.models import Jurisdiction, Milestone, Plan
+from plans.models import Jurisdiction, Plan
 from tests.factories import make_jurisdiction, make_milestone, make_plan, make_source
 
 committed = pytest.mark.django_db(transaction=True)
@@ -75,10 +75,12 @@ def test_rows_keep_select_related_annotations_and_prefetches(provinces):
     make_milestone(plan=plan)
     query = PreparedQuery(
         "test-plans",
-        lambda slug: Plan.objects.for_list()
-        .select_related("jurisdiction")
-        .with_source_list()
-        .filter(slug=slug),
+        lambda slug: (
+            Plan.objects.for_list()
+            .select_related("jurisdiction")
+            .with_source_list()
+            .filter(slug=slug)
+        ),
     )
     sources = list(plan.sources.all())
     assert sources
@@ -220,9 +222,7 @@ def test_pages_of_prepared_rows_match_the_querysets(provinces):
         make_plan(jurisdiction=provinces[n % 2], slug=f"fictional-page-{n}")
     query = PreparedQuery(
         "test-pages",
-        lambda jurisdiction_id: Plan.objects.filter(jurisdiction=jurisdiction_id).order_by(
-            "slug"
-        ),
+        lambda jurisdiction_id: Plan.objects.filter(jurisdiction=jurisdiction_id).order_by("slug"),
     )
     plain = list(Plan.objects.filter(jurisdiction=provinces[0]).order_by("slug"))
     for _ in range(3):
