@@ -40,6 +40,7 @@ import copy
 import datetime
 import hashlib
 import threading
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -180,7 +181,8 @@ def _compiled(queryset):
     return compiler, sql, tuple(params)
 
 
-_registry: list["PreparedQuery"] = []
+# Every PreparedQuery, to forget their statements when a setting changes.
+_registry: "weakref.WeakSet[PreparedQuery]" = weakref.WeakSet()
 
 
 class PreparedQuery:
@@ -193,7 +195,7 @@ class PreparedQuery:
         self.build = build
         self._statements = Remembered(self.LIMIT)
         self._lock = threading.Lock()
-        _registry.append(self)
+        _registry.add(self)
 
     def __repr__(self) -> str:
         return f"<PreparedQuery {self.name}>"
@@ -241,10 +243,14 @@ class PreparedQuery:
         """Build and compile the query with the real values and with stand-ins; keep the
         statement if they differ only where the values go. The rows of the first run."""
         queryset = self.queryset(values, shape, window)
+        stand_ins = _stand_ins(values)
+        if any(_same(value, stand_in) for value, stand_in in zip(values, stand_ins, strict=True)):
+            # A request that sent a stand-in as its value: the two compilations would agree
+            # everywhere, and the value would be kept as a constant. Not this time.
+            return list(queryset)
         statement = NOT_PREPARABLE
         if queryset._iterable_class is ModelIterable and not queryset._known_related_objects:
             compiler, sql, params = _compiled(queryset)
-            stand_ins = _stand_ins(values)
             _, other_sql, other_params = _compiled(self.queryset(stand_ins, shape, window))
             slots = None
             if sql is not None and sql == other_sql:

@@ -207,6 +207,18 @@ def test_a_statement_runs_on_the_calling_threads_connection(provinces):
     assert found["rows"] == [provinces[1]]
 
 
+@committed
+def test_a_stand_in_sent_as_a_value_is_never_kept_as_a_constant(provinces, unchecked):
+    query = by_code()
+    stand_in = prepared._stand_ins(("900000",))[0]
+    for _ in range(3):
+        assert query.rows(stand_in) == []
+    assert not any(isinstance(s, prepared._Statement) for s in query._statements.values.values())
+    for _ in range(2):
+        query.rows("900000")
+    assert query.rows("910000") == [provinces[1]]
+
+
 def test_a_value_must_not_be_a_shape():
     query = by_code()
     with pytest.raises(TypeError):
