@@ -215,13 +215,17 @@ class PreparedQuery:
     def _rows(self, values: tuple, shape: dict, window: tuple | None) -> list:
         if not settings.PREPARED_QUERIES or has_uncommitted_writes():
             return list(self.queryset(values, shape, window))
+        try:
+            version = request_data_version()
+        except Exception:  # Redis unreachable: pages are rendered without the cache (logged there)
+            return list(self.queryset(values, shape, window))
         key = (
             tuple(sorted(shape.items())),
             window,
             tuple(type(value) for value in values),
             get_language(),
             timezone.localdate(),
-            request_data_version(),
+            version,
         )
         statement = self._statements.values.get(key)
         if statement is None:

@@ -178,6 +178,21 @@ def test_turned_off_every_call_builds(provinces, unchecked, settings):
 
 
 @committed
+def test_without_a_data_version_every_call_builds(provinces, unchecked, monkeypatch):
+    """Redis unreachable: the version cannot be read, the page is still answered."""
+
+    def down():
+        raise ConnectionError("fictional outage")
+
+    monkeypatch.setattr(prepared, "request_data_version", down)
+    query = by_code()
+    for _ in range(3):
+        assert query.rows("900000") == [provinces[0]]
+    assert query.build.calls == 3
+    assert Client().get("/en/jurisdictions/900000/").status_code == 200
+
+
+@committed
 def test_a_setting_change_forgets_every_statement(provinces, settings):
     query = by_code()
     for _ in range(3):
