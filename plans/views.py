@@ -614,7 +614,7 @@ def deadline_year_milestones(year: int, as_of: datetime.date, status: str | None
 
 
 DEADLINE_YEAR_ROWS = PreparedQuery(
-    "deadline-year", lambda **shape: deadline_year_milestones(**shape)
+    "deadline-year", lambda **shape: deadline_year_milestones(**shape), literal=True
 )
 
 

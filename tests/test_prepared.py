@@ -143,6 +143,29 @@ def test_the_shape_is_part_of_the_key(provinces):
 
 
 @committed
+def test_literal_constants_are_quoted(provinces):
+    """`literal=True`: on PostgreSQL the constants are written into the SQL, quoted."""
+    name = "Fictional's 100% Province, \\ 2"
+    make_jurisdiction(code="950000", name_en=name)
+    query = PreparedQuery(
+        "test-literal",
+        lambda *, name: Jurisdiction.objects.filter(name_en=name).order_by("code"),
+        literal=True,
+    )
+    for _ in range(3):
+        assert [j.code for j in query.rows(name=name)] == ["950000"]
+        assert query.rows(name="Fictional Province 1") == [provinces[1]]
+    statements = [
+        s for s in query._statements.values.values() if isinstance(s, prepared._Statement)
+    ]
+    assert len(statements) == 2
+    if connection.vendor == "postgresql":
+        assert all(s.literal_sql and "%s" not in s.literal_sql for s in statements)
+    else:
+        assert all(s.literal_sql is None for s in statements)
+
+
+@committed
 def test_a_committed_write_prepares_anew(provinces, unchecked):
     query = by_code()
     for _ in range(3):
