@@ -193,7 +193,10 @@ _registry: "weakref.WeakSet[PreparedQuery]" = weakref.WeakSet()
 class PreparedQuery:
     """A QuerySet built by `build(*values, **shape)`, compiled once per key (module doc)."""
 
-    LIMIT = 512  # keys per query: a shape may come from a request (a date, a page)
+    # Keys per query: a shape may come from a request (a date, filters, a page). A
+    # statement holds its compiled Query, about 50 KiB (the plans list's, measured with
+    # tracemalloc), so a query holds at most about 6 MiB; past the limit it starts afresh.
+    LIMIT = 128
 
     def __init__(self, name: str, build, *, literal: bool = False):
         self.name = name
