@@ -350,10 +350,11 @@ class APIViewMixin(APIBaseMixin):
 
     A read that neither filters nor sorts (its parameters only a page, a page size, a
     format or an as-of date) may take its rows from prepared queries
-    (govtracker/prepared.py): `prepared_list`, built with the shape `as_of=`, its rows in
-    the view's default order, and `prepared_detail`, built with the lookup value and
-    `as_of=`. Each must select what `get_queryset()` and the filter backends would for such
-    a request (tests/test_prepared.py compares the answers)."""
+    (govtracker/prepared.py): `prepared_list`, built with `prepared_shape()` (the as-of
+    date) as its shape, its rows in the view's default order, and `prepared_detail`, built
+    with the lookup value and that shape. Each must select what `get_queryset()` and the
+    filter backends would for such a request (tests/test_prepared.py compares the
+    answers)."""
 
     prepared_list = None
     prepared_detail = None
@@ -365,12 +366,15 @@ class APIViewMixin(APIBaseMixin):
             return None
         return query if self.PREPARED_PARAMS.issuperset(self.request.query_params) else None
 
+    def prepared_shape(self) -> dict:
+        return {"as_of": self.as_of}
+
     def get_object(self):
         query = self.prepared(self.prepared_detail)
         if query is None:
             return super().get_object()
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        rows = query.rows(lookup, as_of=self.as_of)
+        rows = query.rows(lookup, **self.prepared_shape())
         if not rows:
             raise Http404
         self.check_object_permissions(self.request, rows[0])
@@ -380,7 +384,7 @@ class APIViewMixin(APIBaseMixin):
         renderer = request.accepted_renderer
         query = self.prepared(self.prepared_list)
         if query is not None and not isinstance(renderer, CSVRenderer):
-            page = self.paginate_queryset(query.list(as_of=self.as_of))
+            page = self.paginate_queryset(query.list(**self.prepared_shape()))
             serializer = self.get_serializer(page, many=True)
             return self.get_paginated_response(serializer.data)
         if not isinstance(renderer, CSVRenderer):

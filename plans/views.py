@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db.models import Case, Count, Sum, When
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.http import Http404, QueryDict, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -325,8 +325,9 @@ def jurisdiction_choices() -> list[tuple[str, str]]:
 
 
 def plan_timeline(plan, as_of: datetime.date):
-    """A plan's published updates dated on or before `as_of`, newest first, with their
-    sources: the plan page shows the first TIMELINE_ROWS, PlanUpdatesView all of them."""
+    """A plan's (or the plan with this id's) published updates dated on or before `as_of`,
+    newest first, with their sources: the plan page shows the first TIMELINE_ROWS,
+    PlanUpdatesView all of them."""
     return (
         ProgressUpdate.objects.published()
         .as_of(as_of)
@@ -452,6 +453,18 @@ class PlanDetailView(BadQueryMixin, DetailView):
         return max(days)
 
 
+# The plan's updates page (govtracker/prepared.py): the plan, then the plan page's
+# timeline, whole, with the milestone joined (its statement and unit are drawn).
+PLAN_BY_SLUG = PreparedQuery(
+    "plan-by-slug",
+    lambda slug: Plan.objects.select_related("jurisdiction__parent").filter(slug=slug),
+)
+PLAN_TIMELINE = PreparedQuery(
+    "plan-timeline",
+    lambda plan_id, *, as_of: plan_timeline(plan_id, as_of).select_related("milestone"),
+)
+
+
 class PlanUpdatesView(BadQueryMixin, ListView):
     """Every published update of a plan dated on or before a date, newest first, paginated:
     the plan page shows only the latest TIMELINE_ROWS."""
@@ -463,15 +476,14 @@ class PlanUpdatesView(BadQueryMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         self.as_of = parse_as_of(request)
-        self.plan = get_object_or_404(
-            Plan.objects.select_related("jurisdiction__parent"), slug=self.kwargs["slug"]
-        )
+        found = PLAN_BY_SLUG.rows(self.kwargs["slug"])
+        if not found:
+            raise Http404("No plan has this slug.")  # the 404 page says so
+        self.plan = found[0]
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        # The plan page's timeline, whole, with the milestone joined (its statement and unit
-        # are drawn); the plan is the one already loaded.
-        return plan_timeline(self.plan, self.as_of).select_related("milestone")
+        return PLAN_TIMELINE.list(self.plan.pk, as_of=self.as_of)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, Value
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
@@ -271,10 +272,30 @@ class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewS
     csv_filename = "progress-updates"
 
     def get_queryset(self):
-        updates = ProgressUpdate.objects.select_related(
+        return self.updates().visible_to(self.request.user)
+
+    @staticmethod
+    def updates():
+        return ProgressUpdate.objects.select_related(
             "milestone__plan__jurisdiction", "author"
         ).with_source_ids()
-        return updates.visible_to(self.request.user)
+
+    # What the public reads: published updates, the same for every anonymous reader of
+    # the day. An editor's list holds their drafts: built for them every time.
+    prepared_list = PreparedQuery(
+        "api-updates",
+        lambda: (
+            ProgressUpdateViewSet.updates()
+            .visible_to(AnonymousUser())
+            .order_by(*ProgressUpdateViewSet.ordering)
+        ),
+    )
+
+    def prepared(self, query):
+        return None if self.request.user.is_authenticated else super().prepared(query)
+
+    def prepared_shape(self) -> dict:
+        return {}
 
     def author_fields(self) -> dict:
         return {"author": self.request.user}

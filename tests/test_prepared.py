@@ -17,7 +17,14 @@ from govtracker import prepared
 from govtracker.pagination import DataVersionedPaginator
 from govtracker.prepared import PreparedQuery, PreparedQueryMismatch
 from plans.models import Jurisdiction, Plan
-from tests.factories import make_jurisdiction, make_milestone, make_plan, make_source
+from tests.factories import (
+    make_editor,
+    make_jurisdiction,
+    make_milestone,
+    make_plan,
+    make_source,
+    make_update,
+)
 
 committed = pytest.mark.django_db(transaction=True)
 
@@ -281,6 +288,28 @@ def test_pages_of_prepared_rows_match_the_querysets(provinces):
         assert [list(paginator.page(n).object_list) for n in (1, 2)] == [plain[:3], plain[3:]]
 
 
+@committed
+def test_an_editors_list_of_updates_is_never_the_publics(provinces, settings):
+    """The API's updates list is prepared for anonymous readers only: an editor's holds
+    their drafts."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    settings.PAGE_CACHE = False
+    milestone = make_milestone(plan=make_plan(jurisdiction=provinces[0]))
+    published = make_update(milestone=milestone)
+    draft = make_update(milestone=milestone, published_on=None)
+    for _ in range(3):
+        ids = [row["id"] for row in Client().get("/api/v1/updates/").json()["results"]]
+        assert ids == [published.pk]
+    editor = make_editor(provinces[0])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    for _ in range(3):
+        ids = {row["id"] for row in client.get("/api/v1/updates/").json()["results"]}
+        assert ids == {published.pk, draft.pk}
+
+
 # --- The pages -----------------------------------------------------------------------
 
 
@@ -322,6 +351,9 @@ def addresses() -> list[str]:
             f"/{language}/indicators/fictional-one-stop-share/",
             f"/{language}/indicators/fictional-one-stop-share/?jurisdiction={province.code}",
             f"/{language}/indicators/no-such/",
+            f"/{language}/plans/{plan.slug}/updates/",
+            f"/{language}/plans/{plan.slug}/updates/?page=2&as_of=2025-12-31",
+            f"/{language}/plans/no-such-plan/updates/",
         ]
     urls += [
         "/api/v1/plans/",
@@ -332,6 +364,8 @@ def addresses() -> list[str]:
         "/api/v1/plans/no-such-plan/",
         "/api/v1/milestones/",
         "/api/v1/milestones/?page=3&as_of=2023-06-30",
+        "/api/v1/updates/",
+        "/api/v1/updates/?page=4",
     ]
     return urls
 
@@ -372,6 +406,9 @@ def test_pages_with_prepared_queries_answer_as_without(small_national, settings)
         "api-plans",
         "api-plan",
         "api-milestones",
+        "api-updates",
+        "plan-by-slug",
+        "plan-timeline",
     ):
         statements = list(used[name]._statements.values.values())
         # Each was prepared for some key, none fell back to building every time.
