@@ -369,11 +369,16 @@ class APIViewMixin(APIBaseMixin):
     def prepared_shape(self) -> dict:
         return {"as_of": self.as_of}
 
+    def prepared_lookup(self, value: str):
+        """The address's lookup value as the detail's prepared query takes it (the type its
+        filter binds), or None to read the object the usual way."""
+        return value
+
     def get_object(self):
         query = self.prepared(self.prepared_detail)
-        if query is None:
+        lookup = self.prepared_lookup(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        if query is None or lookup is None:
             return super().get_object()
-        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         rows = query.rows(lookup, **self.prepared_shape())
         if not rows:
             raise Http404
@@ -404,6 +409,15 @@ class APIViewMixin(APIBaseMixin):
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
+
+
+class IdLookupMixin:
+    """A detail looked up by its id (`lookup_value_regex` digits): the prepared query takes
+    it as an int. One beyond a bigint (Django answers 404 without a query) is read the
+    usual way."""
+
+    def prepared_lookup(self, value: str):
+        return int(value) if len(value) < 19 else None
 
 
 def without_format(request):

@@ -24,7 +24,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from govtracker.api import APIBaseMixin, APIViewMixin, reject_empty
+from govtracker.api import APIBaseMixin, APIViewMixin, IdLookupMixin, reject_empty
 from govtracker.prepared import PreparedQuery
 from plans.filters import (
     YEARS,
@@ -225,7 +225,9 @@ class PlanViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelView
     update=extend_schema(summary=_("Replace a milestone (editors)")),
     partial_update=extend_schema(summary=_("Change a milestone (editors)")),
 )
-class MilestoneViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelViewSet):
+class MilestoneViewSet(
+    IdLookupMixin, EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.ModelViewSet
+):
     """Targets of plans with their progress, expected progress and status as of a date,
     and the inputs each status was computed from."""
 
@@ -250,6 +252,10 @@ class MilestoneViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.Mode
         "api-milestones",
         lambda *, as_of: MilestoneViewSet.milestones(as_of).order_by(*MilestoneViewSet.ordering),
     )
+    prepared_detail = PreparedQuery(
+        "api-milestone",
+        lambda pk, *, as_of: MilestoneViewSet.milestones(as_of).filter(pk=pk),
+    )
 
 
 @extend_schema_view(
@@ -259,7 +265,7 @@ class MilestoneViewSet(EditorWritesMixin, AsOfMixin, APIViewMixin, viewsets.Mode
     update=extend_schema(summary=_("Replace a progress update (editors)")),
     partial_update=extend_schema(summary=_("Change a progress update (editors)")),
 )
-class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewSet):
+class ProgressUpdateViewSet(IdLookupMixin, EditorWritesMixin, APIViewMixin, viewsets.ModelViewSet):
     """Dated, sourced reports of how far a milestone has come. Everyone sees published
     updates; editors also see the drafts and scheduled updates of their jurisdictions."""
 
@@ -289,6 +295,10 @@ class ProgressUpdateViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewS
             .visible_to(AnonymousUser())
             .order_by(*ProgressUpdateViewSet.ordering)
         ),
+    )
+    prepared_detail = PreparedQuery(
+        "api-update",
+        lambda pk: ProgressUpdateViewSet.updates().visible_to(AnonymousUser()).filter(pk=pk),
     )
 
     def prepared(self, query):

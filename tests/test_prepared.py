@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from govtracker import prepared
 from govtracker.pagination import DataVersionedPaginator
 from govtracker.prepared import PreparedQuery, PreparedQueryMismatch
-from plans.models import Jurisdiction, Plan
+from plans.models import Jurisdiction, Plan, ProgressUpdate
 from tests.factories import (
     make_editor,
     make_jurisdiction,
@@ -308,6 +308,10 @@ def test_an_editors_list_of_updates_is_never_the_publics(provinces, settings):
     for _ in range(3):
         ids = {row["id"] for row in client.get("/api/v1/updates/").json()["results"]}
         assert ids == {published.pk, draft.pk}
+    for _ in range(3):
+        assert Client().get(f"/api/v1/updates/{published.pk}/").status_code == 200
+        assert Client().get(f"/api/v1/updates/{draft.pk}/").status_code == 404
+        assert client.get(f"/api/v1/updates/{draft.pk}/").status_code == 200
 
 
 # --- The pages -----------------------------------------------------------------------
@@ -329,6 +333,8 @@ def small_national(db):
 
 def addresses() -> list[str]:
     plan = Plan.objects.filter(slug__startswith="fictional").order_by("pk").first()
+    milestone = plan.milestones.order_by("pk").first()
+    update = ProgressUpdate.objects.published().filter(milestone__plan=plan).first()
     province = plan.jurisdiction
     urls = []
     for language in ("zh-hant", "zh-hans", "en"):
@@ -366,6 +372,12 @@ def addresses() -> list[str]:
         "/api/v1/milestones/?page=3&as_of=2023-06-30",
         "/api/v1/updates/",
         "/api/v1/updates/?page=4",
+        f"/api/v1/milestones/{milestone.pk}/",
+        f"/api/v1/milestones/{milestone.pk}/?as_of=2023-06-30",
+        "/api/v1/milestones/99999999999999999999/",
+        "/api/v1/milestones/0/",
+        f"/api/v1/updates/{update.pk}/",
+        "/api/v1/updates/99999999999999999999/",
     ]
     return urls
 
@@ -407,6 +419,8 @@ def test_pages_with_prepared_queries_answer_as_without(small_national, settings)
         "api-plan",
         "api-milestones",
         "api-updates",
+        "api-milestone",
+        "api-update",
         "plan-by-slug",
         "plan-timeline",
     ):
