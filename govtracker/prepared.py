@@ -14,13 +14,14 @@ Django has no statement cache (SQLAlchemy has one), so the busiest pages keep th
 `build(*values, **shape)` returns the QuerySet. The *values* are what changes from one
 request to the next (a plan's id): each must go into the query as it is, as a filter's
 parameter. The *shape* (a date, a flag) may change the SQL itself and is part of the key,
-with the language, today's date, the data version and the database: whatever the built
-query read to choose its form (the snapshot's freshness, a setting) changes only with one
-of those, or with a setting (the store is emptied when a setting changes).
+with the values' types, the language, today's date and the data version: whatever the
+built query read to choose its form (the snapshot's freshness, a setting) changes only
+with one of those, or with a setting (the store is emptied when a setting changes). A
+statement runs on the database it was compiled for (the project has one).
 
 The first time a key is asked for, its QuerySet is built and run as usual. The second
-time, the query is built and compiled twice: with the real
-values, and with stand-ins of the same types, unlike any real value. Where the two
+time, the query is built and compiled twice: with the real values, and with stand-ins
+of the same types, unlike any real value. Where the two
 compilations agree except that one has the real values where the other has the
 stand-ins, the SQL, the constant parameters, the values' places and the compiler's
 reading of the columns are kept, and every later call runs that SQL with its own values
