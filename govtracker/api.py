@@ -506,9 +506,14 @@ class CleanedModelSerializer(FastRepresentationMixin, serializers.ModelSerialize
 
 
 def reject_empty(request, names) -> None:
-    """An empty parameter (?kind=) is a 400 in the API. The pages' forms send empty fields
-    for "any", but a script that sends one has most likely lost a value on the way."""
-    empty = [name for name in names if request.query_params.get(name, None) == ""]
+    """An empty parameter (?kind=, or only blanks: ?jurisdiction=%09, which a text filter
+    strips to nothing) is a 400 in the API. The pages' forms send empty fields for "any",
+    but a script that sends one has most likely lost a value on the way."""
+    empty = [
+        name
+        for name in names
+        if (value := request.query_params.get(name, None)) is not None and not value.strip()
+    ]
     if empty:
         raise ValidationError(
             {name: [_("This parameter is empty: give a value or leave it out.")] for name in empty}

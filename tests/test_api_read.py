@@ -499,6 +499,19 @@ def test_an_empty_parameter_is_400_not_the_default(client, db, parameter):
     assert response.json()[parameter]
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/plans/", "/api/v1/milestones/", "/api/v1/updates/", "/api/v1/sources/"]
+)
+@pytest.mark.parametrize("blank", ["\t", " ", "\u3000"])
+def test_a_parameter_of_blanks_is_400_as_an_empty_one(client, db, path, blank):
+    """A text filter strips blanks: ?jurisdiction=%09 would have filtered nothing (found by
+    tests/test_api_schema.py's fuzzing)."""
+    parameter = "q" if path == "/api/v1/sources/" else "jurisdiction"
+    response = client.get(path, {parameter: blank})
+    assert response.status_code == 400
+    assert response.json()[parameter]
+
+
 def test_plan_progress_and_status_counts_as_of_a_date(client):
     plan = make_plan(issued_on=datetime.date(2021, 1, 1))
     done = make_milestone(plan=plan, deadline=datetime.date(2022, 12, 31))
