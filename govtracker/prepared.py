@@ -38,12 +38,10 @@ data version has not moved yet: those calls build their QuerySet as usual.
 """
 
 import copy
-import datetime
 import hashlib
 import threading
 import weakref
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -73,15 +71,12 @@ def _stand_ins(values: tuple) -> tuple:
     for position, value in enumerate(values):
         if isinstance(value, bool) or value is None:
             raise TypeError(f"A prepared query's value cannot be {value!r}: it is a shape.")
+        # Ids and slugs, the values the pages look rows up by; anything else is a shape.
         number = 7_000_000_000 + position
         if isinstance(value, int):
             out.append(-number)
         elif isinstance(value, str):
             out.append(f"\x1fprepared-{number}")
-        elif isinstance(value, Decimal):
-            out.append(Decimal(-number))
-        elif isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-            out.append(datetime.date(1001, 1, 1) + datetime.timedelta(days=position))
         else:
             raise TypeError(f"A prepared query's value cannot be a {type(value).__name__}.")
     return tuple(out)
@@ -337,9 +332,6 @@ class PreparedRows:
         if not isinstance(window, slice) or window.step is not None:
             raise TypeError("PreparedRows are read a page at a time: rows[start:stop].")
         return self.query._rows(self.values, self.shape, (window.start, window.stop))
-
-    def __iter__(self):
-        return iter(self.query._rows(self.values, self.shape, None))
 
 
 @receiver(setting_changed)

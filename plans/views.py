@@ -155,24 +155,22 @@ def plans_csv(request, plans, filename: str) -> StreamingHttpResponse:
 
 
 # The home page's lists, each the same for every visitor of the day: prepared queries
-# without values (govtracker/prepared.py). The deadlines coming and passed show each
-# milestone's status alone.
+# without values (govtracker/prepared.py).
+def home_deadlines(as_of: datetime.date):
+    """The deadlines' rows as the home page draws them: each milestone's status alone."""
+    return Milestone.objects.with_status(as_of, status_only=True).for_table()
+
+
 HOME_UPCOMING = PreparedQuery(
     "home-upcoming",
     lambda *, as_of: (
-        Milestone.objects.with_status(as_of, status_only=True)
-        .for_table()
-        .filter(deadline__gte=as_of)
-        .order_by("deadline", "id")[:HOME_ROWS]
+        home_deadlines(as_of).filter(deadline__gte=as_of).order_by("deadline", "id")[:HOME_ROWS]
     ),
 )
 HOME_PASSED = PreparedQuery(
     "home-passed",
     lambda *, as_of: (
-        Milestone.objects.with_status(as_of, status_only=True)
-        .for_table()
-        .filter(deadline__lt=as_of)
-        .order_by("-deadline", "-id")[:HOME_ROWS]
+        home_deadlines(as_of).filter(deadline__lt=as_of).order_by("-deadline", "-id")[:HOME_ROWS]
     ),
 )
 HOME_UPDATES = PreparedQuery(

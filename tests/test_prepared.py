@@ -270,6 +270,8 @@ def test_a_value_must_not_be_a_shape():
         prepared._stand_ins((None,))
     with pytest.raises(TypeError):
         prepared._stand_ins((True,))
+    with pytest.raises(TypeError):
+        prepared._stand_ins((1.5,))
     assert query.name == "test-by-code"
 
 
