@@ -6,13 +6,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from govtracker.loading import FastLoading
 from govtracker.numbers import percent_of
 from govtracker.reverse import reverse_one
 from govtracker.text import localized
 from plans.models import Jurisdiction, Source
 
 
-class Indicator(models.Model):
+class Indicator(FastLoading, models.Model):
     """Something measured over time, e.g. provinces with a data-coordination agency."""
 
     class Unit(models.TextChoices):
@@ -97,7 +98,7 @@ class IndicatorTargetQuerySet(models.QuerySet):
         return self.filter(jurisdiction__in=Jurisdiction.objects.editable_by(user))
 
 
-class IndicatorTarget(models.Model):
+class IndicatorTarget(FastLoading, models.Model):
     """A value an indicator should reach by a date."""
 
     indicator = models.ForeignKey(
@@ -162,7 +163,7 @@ class ObservationQuerySet(models.QuerySet):
         return self.select_related("indicator", "jurisdiction", "source")
 
 
-class Observation(models.Model):
+class Observation(FastLoading, models.Model):
     """An indicator's value for a jurisdiction at a date, with its source."""
 
     indicator = models.ForeignKey(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
+from govtracker.loading import FastLoading
 from govtracker.locking import VersionedModel
 from govtracker.related import RelatedIds, RelatedRows
 from govtracker.reverse import reverse_one
@@ -96,7 +97,7 @@ class SourceQuerySet(models.QuerySet):
         return self.cited_in_public()
 
 
-class Source(models.Model):
+class Source(FastLoading, models.Model):
     """A citation: every figure on a public page can be traced to one."""
 
     title = models.CharField(_("title"), max_length=500)
@@ -166,7 +167,7 @@ class JurisdictionQuerySet(models.QuerySet):
         )
 
 
-class Jurisdiction(models.Model):
+class Jurisdiction(FastLoading, models.Model):
     """A government: the nation, a province, a key city, a prefecture or a county."""
 
     class Level(models.TextChoices):
@@ -384,7 +385,7 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
-class Plan(VersionedModel):
+class Plan(FastLoading, VersionedModel):
     """A policy document that promises something: a plan, programme, work points, opinion."""
 
     class Kind(models.TextChoices):
@@ -651,7 +652,7 @@ _SNAPSHOT_COLUMNS = {
 }
 
 
-class Milestone(VersionedModel):
+class Milestone(FastLoading, VersionedModel):
     """A target a plan sets: a statement with a start and a deadline."""
 
     class Kind(models.TextChoices):
@@ -979,7 +980,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         )
 
 
-class ProgressUpdate(VersionedModel):
+class ProgressUpdate(FastLoading, VersionedModel):
     """A dated, sourced report of how far a milestone has come."""
 
     class State(models.TextChoices):
@@ -1128,7 +1129,7 @@ class ProgressUpdate(VersionedModel):
             raise ValidationError(errors)
 
 
-class MilestoneSnapshot(models.Model):
+class MilestoneSnapshot(FastLoading, models.Model):
     """A milestone's figures as of the snapshot's date, from published updates only: what
     `Milestone.objects.with_status` would derive from its updates (or, for a milestone
     broken into sub-milestones, from theirs). Derived data, kept true by every write
@@ -1176,7 +1177,7 @@ class MilestoneSnapshot(models.Model):
         return f"{self.milestone_id} @ {self.computed_for}"
 
 
-class PlanSnapshot(models.Model):
+class PlanSnapshot(FastLoading, models.Model):
     """A plan's roll-up as of the snapshot's date, from published updates only: what
     `Plan.objects.with_progress` computes from its milestones' snapshot rows, plus, per
     status, whether any of its milestones (sub-milestones included) is in it (the plans
@@ -1231,7 +1232,7 @@ for _status in Status.values:
 del _status
 
 
-class PlanYearSnapshot(models.Model):
+class PlanYearSnapshot(FastLoading, models.Model):
     """A plan's milestones due in one year, sub-milestones included, counted by status
     as of the snapshot's date, and how many of them are past their deadline (and
     delivered): the deadline-year scorecard ("due by end-2023: ...") is the sum of a
