@@ -65,5 +65,5 @@ class FastLoading:
         # select list's order, as ModelIterable and select_related's populators build it).
         attributes = new.__dict__
         attributes["_state"] = state
-        attributes.update(zip(field_names, values))
+        attributes.update(zip(field_names, values, strict=True))
         return new
