@@ -59,7 +59,7 @@ def _from_django() -> tuple:
 # translation behind asgiref's context-local and looks the message up in the catalogues:
 # a millisecond or two of every page. Forgotten when the catalogues may change
 # (govtracker/jinja2.py's setting_changed receiver, for the settings tests override).
-_translated: dict[str, dict[str, str]] = {}
+_translated: dict[str, dict] = {}  # messages, and choices' labels (RememberedChoiceLabels)
 
 
 def _remembered(memo: dict[str, str], message: str) -> str:
@@ -84,3 +84,28 @@ def remembered_gettext(message: str) -> str:
 
 def forget_translations() -> None:
     _translated.clear()
+
+
+class RememberedChoiceLabels:
+    """Model mixin: `get_FOO_display()` answered from a label remembered per language.
+
+    Django's works the label out on every call: it rebuilds the field's choices as a dict
+    (flattening them and hashing every lazy label, a gettext each) to look one value up.
+    The plans list shows each plan's kind, 50 a page: about a twentieth of its Python.
+    The label depends only on the field, the value and the language; the first call for
+    them is Django's own, its answer remembered with the language's translations (and
+    forgotten with them, `forget_translations`). A value that cannot be hashed is worked
+    out each time.
+    """
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        memo = _translated.setdefault(active_language() or "", {})
+        key = (field.model._meta.label, field.name, type(value), value)
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = label = super()._get_FIELD_display(field)
+            return label
+        except TypeError:
+            return super()._get_FIELD_display(field)

@@ -8,12 +8,13 @@ from simple_history.models import HistoricalRecords
 
 from govtracker.loading import FastLoading
 from govtracker.numbers import percent_of
+from govtracker.rendering import RememberedChoiceLabels
 from govtracker.reverse import reverse_one
 from govtracker.text import localized
 from plans.models import Jurisdiction, Source
 
 
-class Indicator(FastLoading, models.Model):
+class Indicator(FastLoading, RememberedChoiceLabels, models.Model):
     """Something measured over time, e.g. provinces with a data-coordination agency."""
 
     class Unit(models.TextChoices):

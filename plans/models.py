@@ -30,6 +30,7 @@ from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
 from govtracker.loading import FastLoading
 from govtracker.locking import VersionedModel
 from govtracker.related import RelatedIds, RelatedRows
+from govtracker.rendering import RememberedChoiceLabels
 from govtracker.reverse import reverse_one
 from govtracker.text import localized, script
 from plans import progress as tracker
@@ -167,7 +168,7 @@ class JurisdictionQuerySet(models.QuerySet):
         )
 
 
-class Jurisdiction(FastLoading, models.Model):
+class Jurisdiction(FastLoading, RememberedChoiceLabels, models.Model):
     """A government: the nation, a province, a key city, a prefecture or a county."""
 
     class Level(models.TextChoices):
@@ -385,7 +386,7 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
-class Plan(FastLoading, VersionedModel):
+class Plan(FastLoading, RememberedChoiceLabels, VersionedModel):
     """A policy document that promises something: a plan, programme, work points, opinion."""
 
     class Kind(models.TextChoices):
@@ -652,7 +653,7 @@ _SNAPSHOT_COLUMNS = {
 }
 
 
-class Milestone(FastLoading, VersionedModel):
+class Milestone(FastLoading, RememberedChoiceLabels, VersionedModel):
     """A target a plan sets: a statement with a start and a deadline."""
 
     class Kind(models.TextChoices):

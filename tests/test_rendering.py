@@ -56,3 +56,45 @@ def test_the_script_prefix_of_the_render_is_the_one_reversed_with():
             )
     finally:
         set_script_prefix("/")
+
+
+def test_choice_labels_are_djangos_in_each_language_and_remembered(monkeypatch):
+    from django.db import models
+
+    from metrics.models import Indicator
+    from plans.models import Jurisdiction, Milestone, Plan
+
+    rendering.forget_translations()
+    cases = (
+        [(Plan(kind=kind), "kind") for kind in Plan.Kind.values]
+        + [(Jurisdiction(level=level), "level") for level in Jurisdiction.Level.values]
+        + [(Milestone(kind=kind), "kind") for kind in Milestone.Kind.values]
+        + [(Indicator(unit=unit, direction="up"), "unit") for unit in Indicator.Unit.values]
+        + [
+            (Plan(kind="not-a-kind"), "kind"),  # not among the choices: the value itself
+            (Plan(kind=None), "kind"),
+        ]
+    )
+    for language in ("zh-hant", "zh-hans", "en"):
+        with translation.override(language):
+            for instance, name in cases:
+                field = instance._meta.get_field(name)
+                djangos = models.Model._get_FIELD_display(instance, field)
+                assert getattr(instance, f"get_{name}_display")() == djangos
+    labels = {}
+    for language in ("en", "zh-hant"):
+        with translation.override(language):
+            labels[language] = Plan(kind=Plan.Kind.PLAN).get_kind_display()
+    assert labels == {"en": "plan (規劃)", "zh-hant": "規劃"}, labels
+
+    # Remembered: Django's own is asked once per field, value and language.
+    asked = []
+    djangos_own = models.Model._get_FIELD_display
+    monkeypatch.setattr(
+        models.Model, "_get_FIELD_display", lambda *args: asked.append(args) or djangos_own(*args)
+    )
+    rendering.forget_translations()
+    with translation.override("en"):
+        for _ in range(3):
+            assert Plan(kind="plan").get_kind_display() == "plan (規劃)"
+    assert len(asked) == 1
