@@ -31,9 +31,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext, ngettext
+from jinja2.compiler import CodeGenerator
 from jinja2.ext import Extension
 from jinja2.lexer import TOKEN_DOT, TOKEN_LPAREN, TOKEN_NAME, TOKEN_RPAREN, TOKEN_STRING, Token
 from markupsafe import Markup
+from markupsafe._speedups import _escape_inner
 
 import jinja2
 from govtracker.memo import Remembered
@@ -46,6 +48,47 @@ from govtracker.rendering import (
 )
 from govtracker.reverse import reverse_none
 from plans.templatetags import site_tags
+
+
+def escape_output(value) -> str:
+    """What `{{ value }}` writes into an autoescaped page: markupsafe's `escape` without
+    wrapping each piece in a `Markup`.
+
+    Jinja2 compiles every `{{ }}` of an autoescaped template to `escape(value)`, which
+    returns a `Markup` built through its Python `__new__`; the page only joins the pieces
+    into one string, and a block whose pieces are kept (a macro, a `{% set %}` block) is
+    made `Markup` whole by Jinja2 when it ends. A page writes 800-900 values, 3-5 % of its
+    Python. The text is the same: `_escape_inner` is markupsafe's own C routine, and a
+    value that says it is HTML (`__html__`, as `Markup`) is written as it says.
+    """
+    if type(value) is str:
+        return _escape_inner(value)
+    if type(value) is int:
+        return str(value)  # digits (and a sign): nothing to escape
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return html()
+    return _escape_inner(str(value))
+
+
+class OutputCodeGenerator(CodeGenerator):
+    """Jinja2's code generator, its autoescaped `{{ }}` written through `escape_output`.
+    `{% autoescape %}` blocks that switch escaping at run time keep Jinja2's own code."""
+
+    def _output_child_pre(self, node, frame, finalize):
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("environment.escape_output(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class PageEnvironment(jinja2.Environment):
+    """The pages' Jinja2 environment: Jinja2's, compiled by `OutputCodeGenerator`."""
+
+    code_generator_class = OutputCodeGenerator
+    escape_output = staticmethod(escape_output)
 
 
 class LiteralMessages(Extension):
@@ -270,7 +313,7 @@ def counted(n: int, what: str) -> str:
 
 
 def environment(**options) -> jinja2.Environment:
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
+    env = PageEnvironment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(remembered_gettext, ngettext, newstyle=False)
     env.globals.update(
         url=url,

@@ -224,3 +224,74 @@ def test_compiled_messages_are_forgotten_when_the_catalogues_change(page_templat
     assert page_templates._by_language
     settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
     assert not page_templates._by_language
+
+
+class _Html:
+    def __html__(self):
+        return "<i>said to be HTML</i>"
+
+
+class _Plain:
+    def __str__(self):
+        return "<plain & simple>"
+
+
+OUTPUT_VALUES = [
+    "",
+    "plain",
+    "<script>alert('x') & \"y\"</script>",
+    "數字政府 <b>",
+    0,
+    -17,
+    10**20,
+    True,
+    None,
+    3.5,
+    Decimal("31.30"),
+    Markup("<em>safe</em>"),
+    SafeString("<strong>django-safe</strong>"),
+    _Html(),
+    _Plain(),
+    ["<list>"],
+]
+
+
+def test_each_value_is_written_as_markupsafe_escapes_it():
+    from markupsafe import escape
+
+    from govtracker.jinja2 import escape_output
+
+    for value in OUTPUT_VALUES:
+        assert escape_output(value) == str(escape(value)), value
+    with translation.override("en"):
+        from django.utils.translation import gettext_lazy
+
+        lazy = gettext_lazy("Plans")
+        assert escape_output(lazy) == str(escape(lazy)) == "Plans"
+
+
+def test_pages_are_compiled_to_write_through_escape_output():
+    template = engines["jinja2"].from_string("{{ value }}")
+    source = template.template.environment.compile("{{ value }}", raw=True)
+    assert "environment.escape_output(" in source
+    # A page's output for every kind of value, against Jinja2's own environment.
+    plain = jinja2.Environment(autoescape=True)
+    for value in OUTPUT_VALUES:
+        assert render("<p>{{ value }}</p>", value=value) == plain.from_string(
+            "<p>{{ value }}</p>"
+        ).render(value=value), value
+
+
+def test_macros_blocks_and_switched_escaping_keep_jinja2s_rules():
+    source = (
+        "{% macro box(text) %}<b>{{ text }}</b>{% endmacro %}"
+        "{% set captured %}<u>{{ value }}</u>{% endset %}"
+        "{{ box(value) }}|{{ box(value)|upper }}|{{ captured }}|{{ value ~ box(value) }}|"
+        "{% autoescape false %}{{ value }}{% endautoescape %}|{{ value|e }}|{{ value|safe }}"
+    )
+    value = "<a & b>"
+    plain = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    expected = plain.from_string(source).render(value=value)
+    assert render(source, value=value) == expected
+    # The macro's and the block's pieces are not escaped twice when written again.
+    assert expected.startswith("<b>&lt;a &amp; b&gt;</b>|<B>&LT;A &AMP; B&GT;</B>|<u>")
