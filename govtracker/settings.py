@@ -131,8 +131,17 @@ DATABASES = {
 # PostgreSQL's JIT compiler spends seconds compiling the progress tracker's large status
 # expressions for queries that then run in milliseconds (a page of 50 plans: 72 s with JIT,
 # 1.3 s without, measured on 6,000 plans); the tracker's queries gain nothing from it.
+#
+# Memoize (a cache in front of a nested loop's inner side, PostgreSQL 14+) sizes its hash
+# table from the estimated number of outer rows, and a LIMIT stops long before that
+# estimate: setting up and freeing a table for millions of rows cost the home page's
+# latest updates 1.48 ms to read 8 rows (0.04 ms without), the deadline-year page's 50
+# rows 1.87 ms (1.08 without). Over the 161 distinct queries of 64 pages, cold: 1,728 ms
+# with it, 1,656 ms without (README, "Performance"). DB_MEMOIZE=1 turns it back on.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off" + (
+        "" if env_bool("DB_MEMOIZE", False) else " -c enable_memoize=off"
+    )
     # Server-side parameters and prepared statements: a page's queries keep one shape per
     # page and change only their parameters, so PostgreSQL plans each once per connection
     # instead of on every request (planning was 0.2-0.9 ms a query, more than running it on

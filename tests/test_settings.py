@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -79,3 +81,20 @@ def test_postgresql_prepares_statements_unless_told_not_to():
     assert "jit=off" in options
     # SQLite has no such options.
     assert "server_side_binding" not in database_options()
+
+
+def test_postgresql_runs_without_memoize_unless_told_to():
+    url = "postgres://someone@db.invalid:5432/govtracker"
+    assert "('options', '-c jit=off -c enable_memoize=off')" in database_options(DATABASE_URL=url)
+    assert "('options', '-c jit=off')" in database_options(DATABASE_URL=url, DB_MEMOIZE="1")
+
+
+@pytest.mark.django_db
+def test_the_connections_settings_reach_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's settings")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_memoize'), current_setting('jit')")
+        assert cursor.fetchone() == ("off", "off")
