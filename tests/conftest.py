@@ -9,6 +9,18 @@ def source_data(db):
     source_data_load()
 
 
+@pytest.fixture
+def small_national(db):
+    """The source data and the synthetic data's small scale: every model has rows."""
+    from django.core.management import call_command
+
+    source_data_load()
+    call_command(
+        "generate_synthetic_data", "--scale", "small", "--no-progress",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )  # fmt: skip
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _own_page_cache_version(tmp_path_factory):
     """The page cache's data version file (local-memory cache) of this test process alone:

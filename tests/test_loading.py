@@ -33,20 +33,6 @@ MODELS = [
 ]
 
 
-@pytest.fixture
-def rows(db):
-    """The source data and the synthetic data's small scale: every model has rows."""
-    from django.core.management import call_command
-
-    from plans.services import source_data_load
-
-    source_data_load()
-    call_command(
-        "generate_synthetic_data", "--scale", "small", "--no-progress",
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
-    )  # fmt: skip
-
-
 def _listening():
     """A post_init receiver: while one listens, FastLoading hands over to Django."""
 
@@ -74,7 +60,7 @@ def attributes(instance) -> dict:
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
-def test_every_model_is_built_as_django_builds_it(rows, model):
+def test_every_model_is_built_as_django_builds_it(small_national, model):
     queryset = model.objects.order_by("pk")[:300]
     fast = list(queryset)
     assert fast, f"no {model.__name__}"
@@ -83,7 +69,7 @@ def test_every_model_is_built_as_django_builds_it(rows, model):
     assert all(type(each) is model for each in fast)
 
 
-def test_deferred_columns_are_left_out_and_load_when_read(rows):
+def test_deferred_columns_are_left_out_and_load_when_read(small_national):
     queryset = Milestone.objects.only("id", "deadline", "plan_id").order_by("pk")
     fast, slow = list(queryset), djangos(queryset)
     assert [attributes(each) for each in fast] == [attributes(each) for each in slow]
@@ -92,7 +78,7 @@ def test_deferred_columns_are_left_out_and_load_when_read(rows):
     assert fast[0].statement == Milestone.objects.get(pk=fast[0].pk).statement
 
 
-def test_select_related_builds_every_level(rows):
+def test_select_related_builds_every_level(small_national):
     queryset = Milestone.objects.select_related("plan__jurisdiction").order_by("pk")
     fast, slow = list(queryset), djangos(queryset)
     for mine, theirs in zip(fast, slow, strict=True):
@@ -101,7 +87,7 @@ def test_select_related_builds_every_level(rows):
     assert len(fast) == Milestone.objects.count()
 
 
-def test_instances_behave_after_loading(rows):
+def test_instances_behave_after_loading(small_national):
     milestone = Milestone.objects.order_by("pk").first()
     other = Plan.objects.exclude(pk=milestone.plan_id).first()
     assert milestone.plan.pk == milestone.plan_id
@@ -117,7 +103,7 @@ def test_instances_behave_after_loading(rows):
     assert Plan.objects.get(pk=plan.pk).version == plan.version
 
 
-def test_a_column_with_another_descriptor_is_built_by_django(monkeypatch, rows):
+def test_a_column_with_another_descriptor_is_built_by_django(monkeypatch, small_national):
     class Announcing(models.query_utils.DeferredAttribute):
         """A data descriptor unlike a plain field's: assignment does more than store."""
 

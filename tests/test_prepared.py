@@ -319,20 +319,6 @@ def test_an_editors_list_of_updates_is_never_the_publics(provinces, settings):
 # --- The pages -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_national(db):
-    """The source data and the synthetic data's small scale, committed."""
-    from django.core.management import call_command
-
-    from plans.services import source_data_load
-
-    source_data_load()
-    call_command(
-        "generate_synthetic_data", "--scale", "small", "--no-progress",
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
-    )  # fmt: skip
-
-
 def addresses() -> list[str]:
     plan = Plan.objects.filter(slug__startswith="fictional").order_by("pk").first()
     milestone = plan.milestones.order_by("pk").first()
