@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data messages lint format check clean serve synthetic bench bench-smoke instructions
+.PHONY: run test install migrate data messages lint format check clean serve synthetic bench bench-smoke instructions profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ bench: messages
 instructions: messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gt_bench} \
 		$(BIN)/python -m bench.instructions $(URLS)
+
+# Where a request's time goes in the worker, by function (cProfile): a map, not a figure.
+# E.g. make profile URLS="/zh-hant/plans/?status=missed"
+profile: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gt_bench} \
+		$(BIN)/python -m bench.profile $(URLS)
 
 # The same script on a tiny SQLite database it builds itself, 1 s per URL: correctness only.
 bench-smoke: messages

@@ -33,6 +33,7 @@ from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationErro
 from rest_framework.settings import api_settings
 
 from govtracker.fast_serialization import FastRepresentationMixin
+from govtracker.json_rendering import JSONRenderer
 from govtracker.locking import ConcurrentEditError, VersionConflict, version_etag
 from govtracker.pagination import DataVersionedPaginator
 from govtracker.rendering import rendering_page
@@ -295,7 +296,7 @@ class APIBaseMixin:
             exc = NotFound()
         # Errors are JSON whatever format was asked for: a CSV of an error helps nobody.
         if isinstance(getattr(self.request, "accepted_renderer", None), CSVRenderer):
-            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = "application/json"
         return super().handle_exception(exc)
 

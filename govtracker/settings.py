@@ -277,7 +277,7 @@ REST_FRAMEWORK = {
     # JSON in: one unambiguous encoding for scripts (a form's empty string is not null).
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "govtracker.json_rendering.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "govtracker.api.CSVRenderer",
     ],
