@@ -5,6 +5,7 @@ with the fast path and with it switched off (DRF's own Serializer.to_representat
 rows with every kind of value, and compares them field by field and byte for byte."""
 
 import contextlib
+import copy
 import datetime
 import re
 from decimal import Decimal
@@ -12,6 +13,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.validators import MaxLengthValidator
+from django.db.models import Manager, QuerySet
 from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -513,3 +516,73 @@ def test_fields_built_in_one_language_are_not_served_in_another():
             n: repr(f) for n, f in expected.items() if n != "version"
         }
         assert fields["issued_on"].label == "發布日期"
+
+
+def _field_state(field) -> dict:
+    """A bound field's attributes, comparable between two copies of it: its parent by
+    type, a QuerySet by its model and SQL, validators by type and (Django's) equality."""
+    state = {}
+    for name, value in vars(field).items():
+        if name in {"_creation_counter", "_args", "_kwargs"}:
+            continue  # DRF's copy re-runs __init__ (a new counter) from deep-copied kwargs
+        if name == "parent":
+            value = type(value)
+        elif isinstance(value, QuerySet | Manager):
+            value = (value.model, str(value.all().query))
+        elif name == "_validators":
+            value = [_validator_state(validator) for validator in value]
+        elif name == "child_relation":
+            value = _field_state(value)
+        state[name] = value
+    return state
+
+
+def _validator_state(validator) -> tuple:
+    # A message is a lazy string made anew for each field (DRF's lazy_format): its text.
+    state = {}
+    for name, value in vars(validator).items():
+        if name == "_constructor_args":
+            continue  # deconstruct()'s record of the arguments: the message again
+        if isinstance(value, QuerySet | Manager):
+            value = (value.model, str(value.all().query))
+        elif name == "message":
+            value = str(value)
+        elif name == "regex":
+            value = (value.pattern, value.flags)
+        state[name] = value
+    return type(validator), state
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "serializer_class",
+    [PlanSerializer, MilestoneSerializer, ProgressUpdateSerializer, ObservationSerializer],
+)
+def test_each_request_s_fields_equal_drf_s_deep_copies(serializer_class, language):
+    """FastRepresentationMixin copies most fields' attributes instead of making DRF's deep
+    copy (a new field from deep-copied arguments): bound, each is DRF's, attribute for
+    attribute."""
+    with translation.override(language):
+        ours = serializer_class().fields
+        with (
+            mock.patch.object(fast_serialization, "_built_fields", {}),
+            mock.patch.object(fast_serialization, "_copier", lambda field: copy.deepcopy),
+        ):
+            drf = serializer_class().fields
+        assert list(ours) == list(drf)
+        for name in ours:
+            assert type(ours[name]) is type(drf[name]), name
+            assert _field_state(ours[name]) == _field_state(drf[name]), name
+
+
+def test_what_one_serializer_changes_in_a_field_stays_with_it():
+    first, second = PlanSerializer(), PlanSerializer()
+    first.fields["slug"].validators.append(MaxLengthValidator(3))
+    first.fields["title"].error_messages["blank"] = "changed"
+    first.fields["kind"].choice_strings_to_values["x"] = "x"
+    first.fields["title"].required = False
+    assert len(second.fields["slug"].validators) == len(PlanSerializer().fields["slug"].validators)
+    assert second.fields["title"].error_messages["blank"] != "changed"
+    assert "x" not in second.fields["kind"].choice_strings_to_values
+    assert second.fields["title"].required
+    assert PlanSerializer().fields["title"].required
