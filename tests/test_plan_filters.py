@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from unittest import mock
 
 import pytest
 
@@ -175,3 +176,86 @@ def test_filter_form_class_is_built_once_and_each_form_keeps_its_own_fields():
         chinese = PlanFilter({})
         assert str(chinese.form.fields["status"].label) == "狀態"
         assert [str(label) for _value, label in chinese.form.fields["status"].choices][0] == "全部"
+
+
+def _filter_state(a_filter, owner) -> dict:
+    """A filter's attributes, comparable between two copies: what points back at a filter
+    or at its FilterSet by what it points at."""
+    from django_filters.filters import FilterMethod
+
+    state = {}
+    for name, value in vars(a_filter).items():
+        if name == "parent":
+            value = "its FilterSet" if value is owner else value
+        elif isinstance(value, FilterMethod):
+            value = ("FilterMethod of itself", value.f is a_filter)
+        elif name == "creation_counter":
+            continue
+        state[name] = value
+    return state
+
+
+FILTERSETS = [
+    "plans.filters.PlanFilter",
+    "plans.filters.JurisdictionFilter",
+    "plans.filters.SourceFilter",
+    "plans.filters.MilestoneFilter",
+    "plans.filters.ProgressUpdateFilter",
+    "metrics.filters.IndicatorFilter",
+    "metrics.filters.ObservationFilter",
+]
+
+
+@pytest.mark.parametrize("path", FILTERSETS)
+def test_each_filtersets_filters_are_django_filters_deep_copies(path):
+    """govtracker.filtersets.FilterPrototypes copies a FilterSet's filters attribute by
+    attribute instead of copy.deepcopy()'s walk: what each FilterSet gets is the same."""
+    import copy
+    from collections import OrderedDict
+
+    from django.utils.module_loading import import_string
+
+    filterset_class = import_string(path)
+    ours = filterset_class({})
+    # django-filter's own: the same filters deep-copied.
+    with mock.patch.object(
+        filterset_class, "base_filters", OrderedDict(filterset_class.base_filters)
+    ):
+        theirs = filterset_class({})
+        assert type(theirs.base_filters) is OrderedDict
+    assert list(ours.filters) == list(theirs.filters)
+    for name in ours.filters:
+        mine, deep = ours.filters[name], theirs.filters[name]
+        assert mine is not filterset_class.base_filters[name]
+        assert type(mine) is type(deep)
+        assert _filter_state(mine, ours) == _filter_state(deep, theirs), name
+    assert copy.deepcopy(filterset_class.base_filters).keys() == ours.filters.keys()
+
+
+def test_a_filter_method_runs_on_its_own_filterset():
+    """A filter with `method` calls it on the FilterSet that holds the filter: the status
+    filter asks its own FilterSet for the date of the statuses."""
+    from plans.filters import PlanFilter
+
+    early = PlanFilter({"status": "missed"}, as_of=datetime.date(2021, 1, 1))
+    late = PlanFilter({"status": "missed"}, as_of=datetime.date(2030, 1, 1))
+    for filterset in (early, late):
+        status = filterset.filters["status"]
+        assert status.filter.f is status and status.parent is filterset
+        assert status.filter.method.__self__ is filterset
+    prototype = PlanFilter.base_filters["status"]
+    assert not hasattr(prototype, "parent")
+    assert str(early.qs.query) != str(late.qs.query)
+
+
+def test_what_one_filterset_changes_in_a_filter_stays_with_it():
+    from plans.filters import PlanFilter
+
+    first = PlanFilter({})
+    first.filters["q"].extra["validators"] = []
+    first.filters["q"].extra["max_length"] = 5
+    first.filters["level"].label = "changed"
+    second = PlanFilter({})
+    assert second.filters["q"].extra["max_length"] == 200
+    assert len(second.filters["q"].extra["validators"]) == 1
+    assert str(second.filters["level"].label) != "changed"
