@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween
+from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween, SubqueryCount
 from govtracker.loading import FastLoading
 from govtracker.locking import VersionedModel
 from govtracker.related import RelatedIds, RelatedRows
@@ -273,17 +273,9 @@ class PlanQuerySet(models.QuerySet):
         The milestone count is a correlated subquery, not a JOIN with GROUP BY: grouping
         would count every plan's milestones before LIMIT picks a page (seconds over a
         million milestones), where the subquery costs one index range per row shown."""
-        milestones = (
-            Milestone.objects.filter(plan=OuterRef("pk"))
-            .order_by()
-            .values("plan")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
+        milestones = Milestone.objects.filter(plan=OuterRef("pk")).order_by().values("pk")
         return self.select_related("jurisdiction").annotate(
-            milestone_count=Coalesce(
-                Subquery(milestones, output_field=models.IntegerField()), Value(0)
-            )
+            milestone_count=SubqueryCount(milestones)
         )
 
     def with_progress(

@@ -144,6 +144,21 @@ def test_plan_detail_has_related_ids_and_urls(client):
     assert body["html_url"].endswith("/plans/fictional-plan/")
 
 
+def test_a_plans_milestone_count_includes_sub_milestones_and_may_be_zero(client):
+    parted = make_plan(slug="fictional-parted")
+    parent = make_milestone(plan=parted)
+    make_milestone(plan=parted, parent=parent)
+    make_milestone(plan=parted, parent=parent)
+    make_plan(slug="fictional-empty")
+    for path in ["/api/v1/plans/", "/api/v1/plans/?format=csv"]:
+        response = client.get(path)
+        assert response.status_code == 200
+    rows = {row["slug"]: row for row in client.get("/api/v1/plans/").json()["results"]}
+    assert rows["fictional-parted"]["milestone_count"] == 3
+    assert rows["fictional-empty"]["milestone_count"] == 0
+    assert client.get("/api/v1/plans/fictional-empty/").json()["milestone_count"] == 0
+
+
 def test_plans_filter_by_jurisdiction_level_kind_and_issue_dates(client):
     province = make_jurisdiction(code="910000")
     city = make_jurisdiction(code="910100", level="key_city", parent=province)
