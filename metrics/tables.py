@@ -16,7 +16,36 @@ from django.db.models import Count
 from django.utils.functional import cached_property
 
 from govtracker.cache import cached_data
+from govtracker.prepared import PreparedQuery
 from metrics.models import Indicator, Observation
+
+
+def _observations(indicator_id):
+    return (
+        Observation.objects.filter(indicator=indicator_id)
+        .select_related("jurisdiction", "source")
+        .order_by("-as_of", "jurisdiction__code")
+    )
+
+
+# A page within one date, forwards or (in the date's second half) backwards: its rows
+# prepared (govtracker/prepared.py). The date and the page's bounds are the query's shape
+# (a LIMIT is written into the SQL): the busiest address, the newest date's first page,
+# is one statement.
+ON_DATE = PreparedQuery(
+    "indicator-observations-on-date",
+    lambda indicator_id, *, date, start, stop: _observations(indicator_id).filter(as_of=date)[
+        start:stop
+    ],
+)
+ON_DATE_BACKWARDS = PreparedQuery(
+    "indicator-observations-on-date-backwards",
+    lambda indicator_id, *, date, start, stop: (
+        _observations(indicator_id)
+        .filter(as_of=date)
+        .order_by("-as_of", "-jurisdiction__code")[start:stop]
+    ),
+)
 
 
 class ObservationTable:
@@ -30,11 +59,7 @@ class ObservationTable:
         self.indicator = indicator
 
     def rows(self):
-        return (
-            Observation.objects.filter(indicator=self.indicator)
-            .select_related("jurisdiction", "source")
-            .order_by("-as_of", "jurisdiction__code")
-        )
+        return _observations(self.indicator.pk)
 
     @cached_property
     def dates(self) -> list[tuple]:
@@ -72,13 +97,14 @@ class ObservationTable:
         # date's second half is read from its end, backwards, so that no page walks more
         # than half of the date's jurisdictions.
         date = spanned[0]
-        on_date = self.rows().filter(as_of=date)
         size = dict(self.dates)[date]
         start, stop = start - first, min(stop - first, size)
         if start <= size - stop:
-            return list(on_date[start:stop])
-        backwards = on_date.order_by("-as_of", "-jurisdiction__code")[size - stop : size - start]
-        return list(backwards)[::-1]
+            return ON_DATE.rows(self.indicator.pk, date=date, start=start, stop=stop)
+        backwards = ON_DATE_BACKWARDS.rows(
+            self.indicator.pk, date=date, start=size - stop, stop=size - start
+        )
+        return backwards[::-1]
 
     def _dates_spanning(self, start: int, stop: int) -> tuple[list, int]:
         """The dates holding rows start..stop-1, and the index of the first of them's first
