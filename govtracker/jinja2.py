@@ -46,7 +46,7 @@ from govtracker.rendering import (
     remembered_gettext,
     rendering_page,
 )
-from govtracker.reverse import reverse_none
+from govtracker.reverse import reverse_none, reverse_number
 from plans.templatetags import site_tags
 
 
@@ -266,10 +266,14 @@ def truncatechars(value, length):
 
 
 def url(name: str, *args, **kwargs) -> str:
-    """reverse(); an address without arguments resolved once per URLconf, script prefix
-    and language (govtracker/reverse.py)."""
-    if args or kwargs:
+    """reverse(); an address without arguments, or with one whole number, resolved once
+    per URLconf, script prefix and language (govtracker/reverse.py)."""
+    if kwargs or len(args) > 1:
         return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args:
+        if type(args[0]) is int:
+            return reverse_number(name, args[0])
+        return reverse(name, args=args)
     return reverse_none(name)
 
 

@@ -15,10 +15,13 @@ from govtracker.rendering import reverse_context
 
 # Accepted by the slug and code converters alike, and found in no prefix.
 PLACEHOLDER = "Zz0ARG0zZ"
+# Digits, for an integer argument (the int converter takes digits only).
+NUMBER_PLACEHOLDER = 907150842631
 # Values that reverse() would insert as they are (no percent-encoding).
 PLAIN = re.compile(r"[-A-Za-z0-9_]+\Z")
 
 _split: dict[tuple, tuple[str, str]] = {}
+_split_number: dict[tuple, tuple[str, str] | None] = {}
 _plain: dict[tuple, str] = {}
 
 
@@ -47,4 +50,22 @@ def reverse_one(viewname: str, value: str) -> str:
     if parts is None:
         before, placeholder, after = reverse(viewname, args=[PLACEHOLDER]).partition(PLACEHOLDER)
         parts = _split[key] = (before, after)
+    return f"{parts[0]}{value}{parts[1]}"
+
+
+def reverse_number(viewname: str, value: int) -> str:
+    """reverse(viewname, args=[value]) for a whole number (a deadline year: the deadline
+    pages link every year with a deadline). Where the placeholder does not come back
+    exactly once (a converter that writes numbers its own way), reverse() answers."""
+    if type(value) is not int or value < 0:
+        return reverse(viewname, args=[value])
+    key = _key(viewname)
+    try:
+        parts = _split_number[key]
+    except KeyError:
+        address = reverse(viewname, args=[NUMBER_PLACEHOLDER])
+        pieces = address.split(str(NUMBER_PLACEHOLDER))
+        parts = _split_number[key] = (pieces[0], pieces[1]) if len(pieces) == 2 else None
+    if parts is None:
+        return reverse(viewname, args=[value])
     return f"{parts[0]}{value}{parts[1]}"

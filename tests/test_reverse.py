@@ -51,3 +51,29 @@ def test_the_templates_url_is_reverse_kept_per_language_and_prefix(language, scr
         script_prefix("/mounted/")
         assert url("plans:methodology") == f"/mounted/{language}/methodology/"
         assert url("plans:methodology") == reverse("plans:methodology")
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans", "en"])
+@pytest.mark.parametrize("year", [2022, 1, 0, 907150842631, 10**30])
+def test_a_whole_number_gives_reverse_s_address(language, year, script_prefix):
+    from govtracker.reverse import reverse_number
+
+    with translation.override(language):
+        assert reverse_number("plans:deadline-year", year) == reverse(
+            "plans:deadline-year", args=[year]
+        )
+        script_prefix("/mounted/")
+        assert reverse_number("plans:deadline-year", year) == reverse(
+            "plans:deadline-year", args=[year]
+        )
+
+
+def test_what_a_number_cannot_stand_for_goes_through_reverse():
+    from govtracker.reverse import reverse_number
+
+    with translation.override("en"):
+        with pytest.raises(NoReverseMatch):
+            reverse_number("plans:deadline-year", -1)  # the int converter takes digits
+        # Not an int: reverse() decides (a str of digits is reversed as reverse() does it).
+        assert reverse_number("plans:deadline-year", "2022") == "/en/deadlines/2022/"
+        assert reverse_number("plans:plan-detail", 7) == reverse("plans:plan-detail", args=[7])
