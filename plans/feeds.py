@@ -13,10 +13,24 @@ from govtracker.text import localized
 from plans.models import Jurisdiction, Plan, ProgressUpdate
 
 FEED_ITEMS = 50
+# A feed's <updated> while it has no entry: the instant it was last changed, which is
+# never for a site or a jurisdiction with nothing published yet.
+NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+class AtomFeed(Atom1Feed):
+    """Atom1Feed whose <updated> stays put while the feed has no entry: Django writes the
+    current time there, so an empty feed changed on every request, its ETag with it, and
+    a reader polling it could never be answered 304 Not Modified."""
+
+    def latest_post_date(self):
+        if self.items:
+            return super().latest_post_date()
+        return self.feed.get("updated_when_empty") or NEVER
 
 
 class LatestUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def title(self, obj=None):
         return _("govtracker: latest progress updates")
@@ -85,6 +99,9 @@ class LatestUpdatesFeed(Feed):
 class PlanUpdatesFeed(LatestUpdatesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Plan, slug=slug)
+
+    def feed_extra_kwargs(self, obj):
+        return {"updated_when_empty": obj.modified}
 
     def title(self, obj):
         return _("govtracker: updates on %(plan)s") % {"plan": obj.display_title}

@@ -127,3 +127,33 @@ def test_a_scheduled_update_is_not_updated_before_it_was_published(client, feeds
     updated = scheduled.find(f"{ATOM}updated").text
     assert published.startswith("2023-07-01")
     assert datetime.datetime.fromisoformat(updated) >= datetime.datetime.fromisoformat(published)
+
+
+def test_an_empty_feed_is_updated_when_its_subject_last_changed_not_now(client):
+    """Django writes the current time into an empty feed's <updated>: the feed, and its
+    ETag, would change on every request. A plan's empty feed says when the plan last
+    changed; the site's and a jurisdiction's, never (the epoch)."""
+    import time_machine
+
+    from plans.models import Plan
+    from tests.factories import make_plan
+
+    jurisdiction = make_jurisdiction(code="910000")
+    plan = make_plan(jurisdiction=jurisdiction, slug="fictional-quiet-plan")
+    modified = Plan.objects.get(pk=plan.pk).modified
+    for path, expected in [
+        ("/en/feeds/plans/fictional-quiet-plan/", modified),
+        ("/en/feeds/jurisdictions/910000/", datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)),
+        ("/en/feeds/updates/", datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)),
+    ]:
+        seen = set()
+        for day in (1, 2):
+            moment = datetime.datetime(2030, 1, day, 12, tzinfo=datetime.UTC)
+            with time_machine.travel(moment, tick=False):
+                response = client.get(path)
+            root = ET.fromstring(response.content)
+            assert root.findall(f"{ATOM}entry") == []
+            seen.add((root.find(f"{ATOM}updated").text, response.get("ETag")))
+        assert len(seen) == 1, path
+        (updated, _etag), *_rest = seen
+        assert datetime.datetime.fromisoformat(updated) == expected, path
