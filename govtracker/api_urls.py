@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from metrics.viewsets import IndicatorViewSet, ObservationViewSet
+from metrics.viewsets import IndicatorTargetViewSet, IndicatorViewSet, ObservationViewSet
 from plans.viewsets import (
     JurisdictionViewSet,
     MilestoneViewSet,
@@ -33,6 +33,7 @@ router.register("updates", ProgressUpdateViewSet, basename="progressupdate")
 router.register("sources", SourceViewSet, basename="source")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("observations", ObservationViewSet, basename="observation")
+router.register("targets", IndicatorTargetViewSet, basename="indicatortarget")
 router.register("scorecards", ScorecardViewSet, basename="scorecard")
 
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from govtracker.filtersets import FilterSet
-from metrics.models import Indicator, Observation
+from metrics.models import Indicator, IndicatorTarget, Observation
 from plans.filters import code_filter, search_condition, search_filter, slug_filter
 from plans.models import Jurisdiction
 
@@ -45,6 +45,27 @@ class ObservationFilter(FilterSet):
     class Meta:
         model = Observation
         fields = ["indicator", "jurisdiction", "level", "as_of_after", "as_of_before"]
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.filter(Q(jurisdiction__code=value) | Q(jurisdiction__parent__code=value))
+
+
+class IndicatorTargetFilter(FilterSet):
+    indicator = slug_filter(_("Indicator"), "indicator__slug")
+    jurisdiction = code_filter(_("Jurisdiction"))
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), field_name="jurisdiction__level", choices=Jurisdiction.Level.choices
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due on or after"), field_name="due_on", lookup_expr="gte"
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"), field_name="due_on", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["indicator", "jurisdiction", "level", "due_after", "due_before"]
 
     def filter_jurisdiction(self, queryset, name, value):
         return queryset.filter(Q(jurisdiction__code=value) | Q(jurisdiction__parent__code=value))

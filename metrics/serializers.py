@@ -12,24 +12,53 @@ from plans.models import Jurisdiction, Source
 
 
 class IndicatorTargetSerializer(FastRepresentationMixin, serializers.ModelSerializer):
-    """A value the indicator should reach by a date."""
+    """A value an indicator should reach in a jurisdiction by a date, with its source."""
 
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:indicatortarget-detail")
+    indicator = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    indicator_api_url = serializers.HyperlinkedRelatedField(
+        source="indicator", view_name="api:indicator-detail", lookup_field="slug", read_only=True
+    )
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction_api_url = serializers.HyperlinkedRelatedField(
+        source="jurisdiction",
+        view_name="api:jurisdiction-detail",
+        lookup_field="code",
+        read_only=True,
+    )
+    source_api_url = serializers.HyperlinkedRelatedField(
+        source="source", view_name="api:source-detail", read_only=True
+    )
 
     class Meta:
         model = IndicatorTarget
-        fields = ["jurisdiction", "value", "due_on", "source", "note"]
+        fields = [
+            "id",
+            "api_url",
+            "indicator",
+            "indicator_api_url",
+            "jurisdiction",
+            "jurisdiction_api_url",
+            "value",
+            "due_on",
+            "source",
+            "source_api_url",
+            "note",
+        ]
+        read_only_fields = fields
 
 
 class IndicatorSerializer(FastRepresentationMixin, serializers.ModelSerializer):
-    """Something measured over time, with its targets."""
+    """Something measured over time. Its observations and its targets are lists of their
+    own (`observations_api_url`, `targets_api_url`): at every level of government an
+    indicator has thousands of each."""
 
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:indicator-detail", lookup_field="slug"
     )
     html_url = PageURLField()
     observations_api_url = serializers.SerializerMethodField()
-    targets = IndicatorTargetSerializer(many=True, read_only=True)
+    targets_api_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Indicator
@@ -50,7 +79,7 @@ class IndicatorSerializer(FastRepresentationMixin, serializers.ModelSerializer):
             "denominator",
             "direction",
             "sources",
-            "targets",
+            "targets_api_url",
             "created",
             "modified",
         ]
@@ -59,10 +88,18 @@ class IndicatorSerializer(FastRepresentationMixin, serializers.ModelSerializer):
         """The indicator's observations: the observations list filtered by its slug."""
         return f"{self._observations_url}?indicator={indicator.slug}"
 
+    def get_targets_api_url(self, indicator) -> str:
+        """The indicator's targets: the targets list filtered by its slug."""
+        return f"{self._targets_url}?indicator={indicator.slug}"
+
     @cached_property
     def _observations_url(self) -> str:
         # The same for every row: reversed once.
         return reverse("api:observation-list", request=self.context.get("request"))
+
+    @cached_property
+    def _targets_url(self) -> str:
+        return reverse("api:indicatortarget-list", request=self.context.get("request"))
 
 
 class ObservationSerializer(CleanedModelSerializer):

@@ -1,14 +1,17 @@
-"""The REST API of indicators and their observations."""
+"""The REST API of indicators, their observations and their targets."""
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from govtracker.api import APIViewMixin
-from metrics.filters import IndicatorFilter, ObservationFilter
+from metrics.filters import IndicatorFilter, IndicatorTargetFilter, ObservationFilter
 from metrics.models import Indicator, IndicatorTarget, Observation
-from metrics.serializers import IndicatorSerializer, ObservationSerializer
+from metrics.serializers import (
+    IndicatorSerializer,
+    IndicatorTargetSerializer,
+    ObservationSerializer,
+)
 from plans.viewsets import EditorWritesMixin
 
 
@@ -17,7 +20,7 @@ from plans.viewsets import EditorWritesMixin
     retrieve=extend_schema(summary=_("An indicator")),
 )
 class IndicatorViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
-    """Things measured over time, with their targets."""
+    """Things measured over time."""
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
@@ -27,10 +30,7 @@ class IndicatorViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
     csv_filename = "indicators"
 
     def get_queryset(self):
-        return Indicator.objects.prefetch_related(
-            "sources",
-            Prefetch("targets", queryset=IndicatorTarget.objects.select_related("jurisdiction")),
-        )
+        return Indicator.objects.prefetch_related("sources")
 
 
 @extend_schema_view(
@@ -53,3 +53,22 @@ class ObservationViewSet(EditorWritesMixin, APIViewMixin, viewsets.ModelViewSet)
 
     def get_queryset(self):
         return Observation.objects.for_table()
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Indicator targets")),
+    retrieve=extend_schema(summary=_("An indicator target")),
+)
+class IndicatorTargetViewSet(APIViewMixin, viewsets.ReadOnlyModelViewSet):
+    """A value an indicator should reach in a jurisdiction by a date, with its source.
+    Editors enter targets in the admin."""
+
+    serializer_class = IndicatorTargetSerializer
+    filterset_class = IndicatorTargetFilter
+    lookup_value_regex = "[0-9]+"
+    ordering_fields = ["due_on", "value"]
+    ordering = ["indicator__slug", "jurisdiction__code", "due_on", "id"]
+    csv_filename = "targets"
+
+    def get_queryset(self):
+        return IndicatorTarget.objects.select_related("indicator", "jurisdiction", "source")

@@ -25,7 +25,7 @@ from govtracker import fast_serialization
 from govtracker.locking import OptimisticLockSerializerMixin
 from metrics.models import Indicator
 from metrics.serializers import ObservationSerializer
-from metrics.viewsets import IndicatorViewSet, ObservationViewSet
+from metrics.viewsets import IndicatorTargetViewSet, IndicatorViewSet, ObservationViewSet
 from plans.models import Milestone, Plan, ProgressUpdate
 from plans.serializers import (
     MilestoneSerializer,
@@ -241,6 +241,7 @@ LISTS = [
     (ProgressUpdateViewSet, "/api/v1/updates/"),
     (IndicatorViewSet, "/api/v1/indicators/"),
     (ObservationViewSet, "/api/v1/observations/"),
+    (IndicatorTargetViewSet, "/api/v1/targets/"),
 ]
 
 
@@ -391,6 +392,8 @@ def urls(world) -> list[str]:
         "/api/v1/indicators/",
         "/api/v1/indicators/?format=csv",
         "/api/v1/observations/?format=json",
+        "/api/v1/targets/",
+        "/api/v1/targets/?format=csv",
         "/api/v1/scorecards/national/",
         "/api/v1/scorecards/jurisdictions/",
     ]

@@ -52,6 +52,14 @@ def make_rows(resource: str, n: int) -> None:
             )
         elif resource == "observations":
             make_observation(jurisdiction=province, source=source)
+        elif resource == "targets":
+            make_target(
+                indicator=make_indicator(),
+                jurisdiction=province,
+                value=50,
+                due_on=datetime.date(2025, 12, 31),
+                source=source,
+            )
 
 
 # Queries per request: count + rows (+ one per prefetched relation); plans and milestones,
@@ -63,8 +71,9 @@ EXPECTED = {
     "plans": 4,  # + sources, + snapshot check
     "milestones": 3,  # + snapshot check
     "updates": 3,  # + sources
-    "indicators": 4,  # + sources, + targets with their jurisdictions
+    "indicators": 3,  # + sources
     "observations": 2,
+    "targets": 2,
 }
 
 

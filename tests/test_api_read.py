@@ -453,12 +453,71 @@ def test_indicators_with_targets_and_observations_link(client, source_data):
         due_on=datetime.date(2025, 12, 31),
     )
     body = client.get("/api/v1/indicators/fictional-share/").json()
-    assert body["targets"][0]["jurisdiction"] == "CN"
-    assert body["targets"][0]["value"] == "90.0000"
+    assert "targets" not in body  # a list of its own, as the observations are
     assert body["observations_api_url"].endswith("/api/v1/observations/?indicator=fictional-share")
+    assert body["targets_api_url"].endswith("/api/v1/targets/?indicator=fictional-share")
+    targets = client.get(body["targets_api_url"]).json()["results"]
+    assert [(t["jurisdiction"], t["value"], t["due_on"]) for t in targets] == [
+        ("CN", "90.0000", "2025-12-31")
+    ]
     rows = client.get("/api/v1/indicators/", {"q": "虚构比例"}).json()["results"]
     assert [row["slug"] for row in rows] == ["fictional-share"]
     assert client.get("/api/v1/indicators/", {"unit": "furlongs"}).status_code == 400
+
+
+def test_targets_filter_by_indicator_jurisdiction_level_and_due_date(client):
+    share, count = make_indicator(slug="fictional-share"), make_indicator(slug="fictional-count")
+    province = make_jurisdiction(code="910000")
+    city = make_jurisdiction(code="910100", level="key_city", parent=province)
+    other = make_jurisdiction(code="920000")
+    end_2025, end_2027 = datetime.date(2025, 12, 31), datetime.date(2027, 12, 31)
+    made = {
+        "share-province-2025": make_target(
+            indicator=share, jurisdiction=province, value=Decimal(60), due_on=end_2025
+        ),
+        "share-city-2027": make_target(
+            indicator=share, jurisdiction=city, value=Decimal(80), due_on=end_2027
+        ),
+        "share-other-2025": make_target(
+            indicator=share, jurisdiction=other, value=Decimal(70), due_on=end_2025
+        ),
+        "count-province-2025": make_target(
+            indicator=count, jurisdiction=province, value=Decimal(5), due_on=end_2025
+        ),
+    }
+    names = {target.pk: name for name, target in made.items()}
+
+    def listed(**params):
+        response = client.get("/api/v1/targets/", params)
+        assert response.status_code == 200, response.content
+        return sorted(names[row["id"]] for row in response.json()["results"])
+
+    assert listed() == sorted(made)
+    assert listed(indicator="fictional-share") == [
+        "share-city-2027",
+        "share-other-2025",
+        "share-province-2025",
+    ]
+    # A province's targets include its key cities', as the observations' do.
+    assert listed(indicator="fictional-share", jurisdiction="910000") == [
+        "share-city-2027",
+        "share-province-2025",
+    ]
+    assert listed(level="key_city") == ["share-city-2027"]
+    assert listed(due_after="2026-01-01") == ["share-city-2027"]
+    assert listed(due_before="2025-12-31", indicator="fictional-count") == ["count-province-2025"]
+    row = client.get(f"/api/v1/targets/{made['share-city-2027'].pk}/").json()
+    assert row["indicator_api_url"].endswith("/api/v1/indicators/fictional-share/")
+    assert row["jurisdiction_api_url"].endswith("/api/v1/jurisdictions/910100/")
+    assert row["source_api_url"].endswith(f"/api/v1/sources/{made['share-city-2027'].source_id}/")
+    csv_response = client.get("/api/v1/targets/", {"format": "csv", "indicator": "fictional-count"})
+    assert csv_response.status_code == 200
+    lines = b"".join(csv_response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["id", "api_url", "indicator"] and len(lines) == 2
+    for bad in [{"due_after": "soon"}, {"jurisdiction": "91 0000"}, {"level": "galaxy"}]:
+        response = client.get("/api/v1/targets/", bad)
+        assert response.status_code == 400, bad
+    assert client.post("/api/v1/targets/", {}).status_code in (401, 403, 405)
 
 
 def test_observations_of_the_source_data(client, source_data):
@@ -504,6 +563,7 @@ def test_api_root_lists_every_resource(client, db):
         "sources",
         "indicators",
         "observations",
+        "targets",
     }
 
 
