@@ -40,6 +40,10 @@ class FilterPrototypes(OrderedDict):
 
 def _copy_filter(prototype):
     attributes = prototype.__dict__.copy()
+    # A form field built on the prototype (drf-spectacular asks for one to describe the
+    # API) is left behind: each copy builds its own if it is asked for one, as a copy of a
+    # prototype that never built one does.
+    attributes.pop("_field", None)
     for name, value in attributes.items():
         if type(value) in (list, dict):
             attributes[name] = value.copy()
