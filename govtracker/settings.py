@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change (admin, API, import) in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A statement cut off by DB_STATEMENT_TIMEOUT: a 503 that says what to do.
+    "govtracker.timeouts.StatementTimeoutMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,6 +152,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # DB_PREPARED_STATEMENTS=0.
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
+    # How long one statement may run, in seconds (0: no limit): set for the web server by
+    # govtracker/wsgi.py, not for management commands (govtracker/timeouts.py).
+    DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT") or 0)
+    if DB_STATEMENT_TIMEOUT > 0:
+        DATABASES["default"]["OPTIONS"]["options"] += (
+            f" -c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}"
+        )
 
 # The busiest pages' queries are built and compiled once per shape and run again with new
 # values (govtracker/prepared.py); PREPARED_QUERIES=0 builds every one on every request.

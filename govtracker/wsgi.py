@@ -12,6 +12,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govtracker.settings")
+# A request's statements stop after 20 s, under the server's 30 s worker timeout
+# (govtracker/timeouts.py); management commands, which do not import this module, have
+# no limit. DB_STATEMENT_TIMEOUT=0 lifts it.
+os.environ.setdefault("DB_STATEMENT_TIMEOUT", "20")
 
 application = get_wsgi_application()
 

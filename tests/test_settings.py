@@ -98,3 +98,18 @@ def test_the_connections_settings_reach_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_memoize'), current_setting('jit')")
         assert cursor.fetchone() == ("off", "off")
+
+
+def test_a_statement_timeout_is_set_for_the_web_server_only():
+    url = "postgres://someone@db.invalid:5432/govtracker"
+    # Management commands (the snapshot's refresh, the synthetic data): no limit.
+    assert "statement_timeout" not in database_options(DATABASE_URL=url)
+    assert "-c statement_timeout=2500'" in database_options(
+        DATABASE_URL=url, DB_STATEMENT_TIMEOUT="2.5"
+    )
+    assert "statement_timeout" not in database_options(DATABASE_URL=url, DB_STATEMENT_TIMEOUT="0")
+    # The WSGI module, which gunicorn imports, sets 20 s unless told otherwise, before the
+    # settings are read. (Its warm-up is left out: it would need a database.)
+    source = (ROOT / "govtracker" / "wsgi.py").read_text()
+    default = source.index('os.environ.setdefault("DB_STATEMENT_TIMEOUT", "20")')
+    assert default < source.index("get_wsgi_application()")
