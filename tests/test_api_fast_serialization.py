@@ -438,6 +438,27 @@ def test_responses_are_drfs_under_a_script_prefix_and_another_host(world):
         assert_same_responses(client, url, secure=True)
 
 
+def test_hyperlinks_remembered_for_one_address_are_not_given_to_another(world):
+    """A hyperlink field's URL template is remembered by everything DRF makes the URL
+    from: a request from another host, scheme, script prefix or with ?format= gets its
+    own, in whatever order they come."""
+    fast_serialization._link_templates.clear()
+    client = APIClient()
+    plan = world["plan"].slug
+    variants = [
+        {},
+        {"HTTP_HOST": "example.org"},
+        {"secure": True},
+        {"SCRIPT_NAME": "/mounted"},
+        {"HTTP_HOST": "example.org", "SCRIPT_NAME": "/mounted", "secure": True},
+    ]
+    for _round in range(2):  # the second round reads the remembered templates
+        for extra in variants:
+            for url in ["/api/v1/plans/", f"/api/v1/plans/{plan}/", "/api/v1/plans/?format=json"]:
+                assert_same_responses(client, url, **extra)
+    assert len(fast_serialization._link_templates) >= len(variants) * 2
+
+
 def test_a_write_answers_with_drfs_representation(world):
     client = APIClient()
     client.force_authenticate(world["editor"])
