@@ -1,5 +1,6 @@
 """Numbers as the source prints them."""
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -26,5 +27,18 @@ def whole_percent(share: float | Decimal | None) -> int | None:
     """
     if share is None:
         return None
+    if type(share) is float and -1e6 < share < 1e6:
+        # A page draws a hundred of these (2.3 µs each through Decimal). The binary error
+        # of share * 100 against the share's shortest decimal form is below 1e-7 here, so
+        # away from a half the nearest whole number is the same either way.
+        scaled = share * 100
+        whole = math.floor(scaled)
+        fraction = scaled - whole
+        if abs(fraction - 0.5) > 1e-6:
+            return whole + (fraction > 0.5)
+    return _whole_percent_exactly(share)
+
+
+def _whole_percent_exactly(share: float | Decimal) -> int:
     decimal = share if isinstance(share, Decimal) else Decimal(repr(float(share)))
     return int((decimal * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

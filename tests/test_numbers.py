@@ -4,8 +4,10 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from govtracker.numbers import percent_of, whole_percent
+from govtracker.numbers import _whole_percent_exactly, percent_of, whole_percent
 
 
 def test_percent_of_rounds_half_up_as_the_source_does():
@@ -39,3 +41,25 @@ def test_a_share_of_whole_numbers_rounds_as_the_exact_fraction_does():
     for d in range(1, 201):
         for n in range(d + 1):
             assert whole_percent(n / d) == percent_of(n, d, places=0), (n, d)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.floats(min_value=-2e6, max_value=2e6, allow_nan=False),
+        # Shares whose percentage is a half or close to one: the float path hands these on.
+        st.integers(min_value=-(10**8), max_value=10**8).map(lambda n: n / 2000),
+        st.integers(min_value=0, max_value=10**6).map(lambda n: (n + 0.5) / 100),
+    )
+)
+def test_the_float_shortcut_rounds_as_the_decimal_form_does(share):
+    """A float share is rounded without Decimal away from a half: the same whole number as
+    its shortest decimal form rounded half-up, for every float."""
+    assert whole_percent(share) == _whole_percent_exactly(share)
+
+
+def test_halves_and_values_outside_the_shortcut_go_through_decimal():
+    assert whole_percent(0.005) == 1 and whole_percent(-0.005) == -1  # half-up: away from 0
+    assert whole_percent(0.015) == 2 and whole_percent(0.025) == 3
+    assert whole_percent(1e7) == 10**9  # beyond the shortcut's range
+    assert whole_percent(True) == 100  # not a float: as before
