@@ -295,3 +295,75 @@ def test_macros_blocks_and_switched_escaping_keep_jinja2s_rules():
     assert render(source, value=value) == expected
     # The macro's and the block's pieces are not escaped twice when written again.
     assert expected.startswith("<b>&lt;a &amp; b&gt;</b>|<B>&LT;A &AMP; B&GT;</B>|<u>")
+
+
+class _Greeter:
+    """A callable object: Jinja2 asks its __call__ whether it takes the context."""
+
+    def __call__(self, name):
+        return f"hello {name}"
+
+
+class _ContextGreeter:
+    @jinja2.pass_context
+    def __call__(self, context, name):
+        return f"{context.get('greeting')} {name}"
+
+
+class _Page:
+    def title(self, suffix=""):
+        return f"page{suffix}"
+
+
+@jinja2.pass_context
+def _from_context(context, key):
+    return f"{key}={context.get(key)}"
+
+
+@jinja2.pass_eval_context
+def _autoescaping(eval_ctx):
+    return f"autoescape={eval_ctx.autoescape}"
+
+
+@jinja2.pass_environment
+def _environment_kind(environment):
+    return "environment" if isinstance(environment, jinja2.Environment) else "?"
+
+
+def _exhausted():
+    raise StopIteration
+
+
+def test_calls_from_a_template_get_what_jinja2_gives_them():
+    """PageContext calls macros, functions and methods at once; what takes the context
+    (or the evaluation context, or the environment) gets it as Jinja2's Context gives it,
+    loop variables included."""
+    from govtracker.jinja2 import PageContext
+
+    source = (
+        "{% macro item(x, sep='') %}[{{ x }}{{ sep }}{{ caller() if caller else '' }}]"
+        "{% endmacro %}"
+        "{{ item('a') }}{% for n in [1, 2] %}{% set greeting = 'hi' ~ n %}"
+        "{{ item(n, sep=';') }}{% call item(n) %}c{{ n }}{% endcall %}"
+        "{{ from_context('greeting') }}|{{ from_context('n') }}|{{ greeter('x') }}|"
+        "{{ context_greeter('y') }}|{{ page.title('!') }}|{{ len('abc') }}|"
+        "{{ escaping() }}|{{ kind() }}|{{ exhausted() is undefined }}|{{ plain('<b>') }}"
+        "{% endfor %}"
+    )
+    values = dict(
+        from_context=_from_context,
+        greeter=_Greeter(),
+        context_greeter=_ContextGreeter(),
+        page=_Page(),
+        len=len,
+        escaping=_autoescaping,
+        kind=_environment_kind,
+        exhausted=_exhausted,
+        plain=lambda text: text,
+    )
+    plain = jinja2.Environment(autoescape=True)
+    expected = plain.from_string(source).render(**values)
+    assert "greeting=hi1" in expected and "greeting=hi2" in expected and "hi2 y" in expected
+    assert render(source, **values) == expected
+    template = engines["jinja2"].from_string("{{ 1 }}").template
+    assert template.environment.context_class is PageContext
