@@ -1,6 +1,7 @@
 """govtracker/rendering.py: the page's language, URLconf and script prefix, read once when a
 page starts rendering, and Django's again as soon as it ends."""
 
+import pytest
 from django.template import engines
 from django.urls import set_script_prefix
 from django.utils import translation
@@ -98,3 +99,30 @@ def test_choice_labels_are_djangos_in_each_language_and_remembered(monkeypatch):
         for _ in range(3):
             assert Plan(kind="plan").get_kind_display() == "plan (規劃)"
     assert len(asked) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "version"),
+    [
+        ("en", "en"),
+        ("en-gb", "en"),
+        ("EN", "en"),
+        ("zh-hans", "hans"),
+        ("zh-CN", "hans"),
+        ("zh-sg", "hans"),
+        ("zh-hant", "hant"),
+        ("zh-tw", "hant"),
+        ("fr", "hant"),
+    ],
+)
+def test_each_language_reads_one_script_asked_again_or_not(language, version):
+    from govtracker import text
+
+    text._scripts.clear()
+    assert text.script(language) == version
+    assert text.script(language) == version  # remembered
+    assert text._scripts[language] == version
+    with translation.override("zh-hans"):
+        assert text.script() == "hans"
+    with translation.override("en"):
+        assert text.script() == "en"
