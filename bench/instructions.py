@@ -33,8 +33,10 @@ from pathlib import Path
 WARM_UP_REQUESTS = 3
 
 
-def count_in_this_process(path: str, requests: int) -> None:
-    """Runs under valgrind: warm up, then switch the instrumentation on for the requests."""
+def warmed_up_client(path: str):
+    """A test client that has asked for `path` WARM_UP_REQUESTS times (connections,
+    caches, compiled templates), with what lives on frozen as in a served process
+    (govtracker/warmup.py). In the process of a measurement, with its settings."""
     from bench.probe import setup
 
     setup()
@@ -45,16 +47,26 @@ def count_in_this_process(path: str, requests: int) -> None:
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
-    # As a served process is (govtracker/warmup.py): what lives on is frozen.
     gc.collect()
     gc.freeze()
-    toggle = ["callgrind_control", "--instr", "on", str(os.getpid())]
-    subprocess.run(toggle, check=True, stdout=subprocess.DEVNULL)
+    return client
+
+
+def request_repeatedly(client, path: str, requests: int) -> None:
+    """`path` asked for `requests` times, a streamed body read to its end."""
     for _ in range(requests):
         response = client.get(path)
         if response.streaming:
             for _chunk in response.streaming_content:
                 pass
+
+
+def count_in_this_process(path: str, requests: int) -> None:
+    """Runs under valgrind: warm up, then switch the instrumentation on for the requests."""
+    client = warmed_up_client(path)
+    toggle = ["callgrind_control", "--instr", "on", str(os.getpid())]
+    subprocess.run(toggle, check=True, stdout=subprocess.DEVNULL)
+    request_repeatedly(client, path, requests)
     toggle[2] = "off"
     subprocess.run(toggle, check=True, stdout=subprocess.DEVNULL)
 

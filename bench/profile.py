@@ -14,36 +14,21 @@ change makes.
 
 import argparse
 import cProfile
-import gc
 import io
 import pstats
 import sys
 import tempfile
 from pathlib import Path
 
-WARM_UP_REQUESTS = 3
+from bench.instructions import request_repeatedly, uncached_env, warmed_up_client
+from bench.run import ROOT, run_in_project
 
 
 def profile_in_this_process(path: str, requests: int, sort: str, limit: int) -> None:
-    from bench.probe import setup
-
-    setup()
-    from django.test import Client
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    for _ in range(WARM_UP_REQUESTS):
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code}")
-    gc.collect()
-    gc.freeze()
+    client = warmed_up_client(path)
     profiler = cProfile.Profile()
     profiler.enable()
-    for _ in range(requests):
-        response = client.get(path)
-        if response.streaming:
-            for _chunk in response.streaming_content:
-                pass
+    request_repeatedly(client, path, requests)
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
@@ -62,7 +47,7 @@ def profile_in_this_process(path: str, requests: int, sort: str, limit: int) -> 
 
 
 def _short(filename: str) -> str:
-    for marker in ("site-packages/", "/work/main/", "lib/python3"):
+    for marker in ("site-packages/", f"{ROOT}/", "lib/python3"):
         if marker in filename:
             return filename.split(marker, 1)[1]
     return filename
@@ -81,9 +66,6 @@ def main(argv: list[str]) -> None:
     if args.child:
         profile_in_this_process(args.paths[0], args.requests, args.sort, args.limit)
         return
-    from bench.instructions import uncached_env
-    from bench.run import run_in_project
-
     with tempfile.TemporaryDirectory() as folder:
         env = uncached_env(Path(folder) / "static")
         for path in args.paths:

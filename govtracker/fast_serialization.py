@@ -26,6 +26,7 @@ from rest_framework.relations import Hyperlink, PKOnlyObject
 from rest_framework.reverse import reverse as drf_reverse
 from rest_framework.settings import api_settings
 
+from govtracker.copying import containers_of, twin
 from govtracker.memo import Remembered
 from govtracker.related import RelatedIds
 
@@ -151,19 +152,8 @@ def _copier(field):
         return copy.deepcopy
     # Its own lists and dictionaries (validators, error messages, choices, style), as a
     # new field has: whatever a serializer adds to one of them stays with that serializer.
-    containers = [name for name, value in vars(field).items() if type(value) in (list, dict)]
-    cls = type(field)
-
-    def copy_field(field):
-        # copy.copy() without its generic protocol (__reduce_ex__), a third of the time.
-        attributes = field.__dict__.copy()
-        for name in containers:
-            attributes[name] = attributes[name].copy()
-        twin = object.__new__(cls)
-        twin.__dict__ = attributes
-        return twin
-
-    return copy_field
+    containers = containers_of(field)
+    return lambda prototype: twin(prototype, containers)
 
 
 _COMPOUND_FIELDS = (

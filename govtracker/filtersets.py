@@ -8,6 +8,8 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 from django_filters.filters import FilterMethod
 
+from govtracker.copying import containers_of, twin
+
 # Each FilterSet class's form class, per language.
 _form_classes: dict[tuple[type, str | None], type] = {}
 
@@ -39,19 +41,13 @@ class FilterPrototypes(OrderedDict):
 
 
 def _copy_filter(prototype):
-    attributes = prototype.__dict__.copy()
     # A form field built on the prototype (drf-spectacular asks for one to describe the
     # API) is left behind: each copy builds its own if it is asked for one, as a copy of a
     # prototype that never built one does.
-    attributes.pop("_field", None)
-    for name, value in attributes.items():
-        if type(value) in (list, dict):
-            attributes[name] = value.copy()
-    twin = object.__new__(type(prototype))
-    twin.__dict__ = attributes
-    if isinstance(attributes.get("filter"), FilterMethod):
-        twin.filter = FilterMethod(twin)
-    return twin
+    copied = twin(prototype, containers_of(prototype), leave_out=("_field",))
+    if isinstance(copied.__dict__.get("filter"), FilterMethod):
+        copied.filter = FilterMethod(copied)
+    return copied
 
 
 class FilterSet(django_filters.FilterSet):

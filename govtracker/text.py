@@ -28,20 +28,10 @@ def to_simplified(text: str) -> str:
 def script(language: str | None = None) -> str:
     """ "en", "hans" or "hant": which of the three versions `language` (default: the
     active language) reads. Asked for every title, name and statement a page shows."""
-    language = language or active_language() or "zh-hant"
-    try:
-        return _scripts[language]
-    except KeyError:
-        pass
-    if len(_scripts) > 100:  # language codes from requests: keep the store small
-        _scripts.clear()
-    found = _scripts[language] = _script_of(language)
-    return found
+    return _script_of(language or active_language() or "zh-hant")
 
 
-_scripts: dict[str, str] = {}
-
-
+@lru_cache(maxsize=128)  # language codes may come from requests: a bounded cache
 def _script_of(language: str) -> str:
     language = language.lower()
     if language.startswith("en"):

@@ -29,12 +29,21 @@ class IndicatorFilter(FilterSet):
         )
 
 
-class ObservationFilter(FilterSet):
+class _OfAnIndicatorInAJurisdiction(FilterSet):
+    """What observations and targets are filtered by alike: their indicator, their
+    jurisdiction (with the jurisdictions directly under it) and its level."""
+
     indicator = slug_filter(_("Indicator"), "indicator__slug")
     jurisdiction = code_filter(_("Jurisdiction"))
     level = django_filters.ChoiceFilter(
         label=_("Level"), field_name="jurisdiction__level", choices=Jurisdiction.Level.choices
     )
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return queryset.filter(Q(jurisdiction__code=value) | Q(jurisdiction__parent__code=value))
+
+
+class ObservationFilter(_OfAnIndicatorInAJurisdiction):
     as_of_after = django_filters.DateFilter(
         label=_("As of, on or after"), field_name="as_of", lookup_expr="gte"
     )
@@ -46,16 +55,8 @@ class ObservationFilter(FilterSet):
         model = Observation
         fields = ["indicator", "jurisdiction", "level", "as_of_after", "as_of_before"]
 
-    def filter_jurisdiction(self, queryset, name, value):
-        return queryset.filter(Q(jurisdiction__code=value) | Q(jurisdiction__parent__code=value))
 
-
-class IndicatorTargetFilter(FilterSet):
-    indicator = slug_filter(_("Indicator"), "indicator__slug")
-    jurisdiction = code_filter(_("Jurisdiction"))
-    level = django_filters.ChoiceFilter(
-        label=_("Level"), field_name="jurisdiction__level", choices=Jurisdiction.Level.choices
-    )
+class IndicatorTargetFilter(_OfAnIndicatorInAJurisdiction):
     due_after = django_filters.DateFilter(
         label=_("Due on or after"), field_name="due_on", lookup_expr="gte"
     )
@@ -66,6 +67,3 @@ class IndicatorTargetFilter(FilterSet):
     class Meta:
         model = IndicatorTarget
         fields = ["indicator", "jurisdiction", "level", "due_after", "due_before"]
-
-    def filter_jurisdiction(self, queryset, name, value):
-        return queryset.filter(Q(jurisdiction__code=value) | Q(jurisdiction__parent__code=value))
