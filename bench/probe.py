@@ -74,6 +74,8 @@ def pick() -> dict:
         ("indicator page", f"{prefix}/indicators/{indicator.slug}/", True),
         ("API list", "/api/v1/plans/", True),
         ("API detail", f"/api/v1/plans/{plan.slug}/", False),
+        # A card per jurisdiction with milestones (3,065 at national scale), 50 a page.
+        ("API scorecards", "/api/v1/scorecards/jurisdictions/", True),
         ("CSV export", f"{prefix}/plans/?jurisdiction={jurisdiction.code}&format=csv", False),
     ]
     # The memory check streams the API's milestones export (1,000,011 rows at national

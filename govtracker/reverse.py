@@ -9,7 +9,7 @@ language, with a placeholder, and then filled in.
 
 import re
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from govtracker.rendering import reverse_context
 
@@ -20,7 +20,7 @@ NUMBER_PLACEHOLDER = 907150842631
 # Values that reverse() would insert as they are (no percent-encoding).
 PLAIN = re.compile(r"[-A-Za-z0-9_]+\Z")
 
-_split: dict[tuple, tuple[str, str]] = {}
+_split: dict[tuple, tuple[str, str] | None] = {}
 _split_number: dict[tuple, tuple[str, str] | None] = {}
 _plain: dict[tuple, str] = {}
 
@@ -28,6 +28,17 @@ _plain: dict[tuple, str] = {}
 def _key(viewname: str) -> tuple:
     """What reverse() depends on besides its arguments."""
     return (viewname, *reverse_context())
+
+
+def _parts(viewname: str, placeholder) -> tuple[str, str] | None:
+    """The address of `viewname` before and after its argument, or None where the pattern
+    refuses the placeholder (a four-digit year) or it does not come back exactly once."""
+    try:
+        address = reverse(viewname, args=[placeholder])
+    except NoReverseMatch:
+        return None
+    pieces = address.split(str(placeholder))
+    return (pieces[0], pieces[1]) if len(pieces) == 2 else None
 
 
 def reverse_none(viewname: str) -> str:
@@ -41,31 +52,33 @@ def reverse_none(viewname: str) -> str:
 
 
 def reverse_one(viewname: str, value: str) -> str:
-    """reverse(viewname, args=[value]), for values of validated slug and code fields."""
+    """reverse(viewname, args=[value]), for values of validated slug and code fields. Where
+    the placeholder does not fit the pattern, reverse() answers."""
     value = str(value)
     if not PLAIN.match(value):
         return reverse(viewname, args=[value])
     key = _key(viewname)
-    parts = _split.get(key)
+    try:
+        parts = _split[key]
+    except KeyError:
+        parts = _split[key] = _parts(viewname, PLACEHOLDER)
     if parts is None:
-        before, placeholder, after = reverse(viewname, args=[PLACEHOLDER]).partition(PLACEHOLDER)
-        parts = _split[key] = (before, after)
+        return reverse(viewname, args=[value])
     return f"{parts[0]}{value}{parts[1]}"
 
 
 def reverse_number(viewname: str, value: int) -> str:
     """reverse(viewname, args=[value]) for a whole number (a deadline year: the deadline
-    pages link every year with a deadline). Where the placeholder does not come back
-    exactly once (a converter that writes numbers its own way), reverse() answers."""
+    pages link every year with a deadline). Where the placeholder does not fit the pattern
+    or does not come back exactly once (a converter that writes numbers its own way),
+    reverse() answers."""
     if type(value) is not int or value < 0:
         return reverse(viewname, args=[value])
     key = _key(viewname)
     try:
         parts = _split_number[key]
     except KeyError:
-        address = reverse(viewname, args=[NUMBER_PLACEHOLDER])
-        pieces = address.split(str(NUMBER_PLACEHOLDER))
-        parts = _split_number[key] = (pieces[0], pieces[1]) if len(pieces) == 2 else None
+        parts = _split_number[key] = _parts(viewname, NUMBER_PLACEHOLDER)
     if parts is None:
         return reverse(viewname, args=[value])
     return f"{parts[0]}{value}{parts[1]}"

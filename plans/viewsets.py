@@ -11,8 +11,6 @@ from functools import cached_property
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, Value
-from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +24,7 @@ from rest_framework.reverse import reverse
 
 from govtracker.api import APIBaseMixin, APIViewMixin, IdLookupMixin, reject_empty
 from govtracker.prepared import PreparedQuery
+from govtracker.reverse import reverse_one
 from plans.filters import (
     YEARS,
     JurisdictionFilter,
@@ -36,6 +35,7 @@ from plans.filters import (
 )
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source, today
 from plans.permissions import IsEditorForObjectJurisdiction, user_can_edit_jurisdiction
+from plans.scorecards import STATUSES, api_status_counts
 from plans.serializers import (
     JurisdictionSerializer,
     MilestoneSerializer,
@@ -311,15 +311,6 @@ class ProgressUpdateViewSet(IdLookupMixin, EditorWritesMixin, APIViewMixin, view
         return {"author": self.request.user}
 
 
-def scorecards(milestones, key: str) -> dict:
-    """{key value: {status: count}} in one grouped query over a with_status() QuerySet."""
-    cards: dict = {}
-    rows = milestones.order_by().values_list(key, "status").annotate(n=Count("pk"))
-    for value, status, n in rows:
-        cards.setdefault(value, {})[status] = n
-    return cards
-
-
 @extend_schema_view(
     national=extend_schema(
         summary=_("National scorecard"), operation_id="scorecard_national", parameters=[AS_OF]
@@ -348,70 +339,64 @@ def scorecards(milestones, key: str) -> dict:
     ),
 )
 class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
-    """Milestones counted by status as of a date (each scorecard one grouped query): the
-    national scorecard, the league table of jurisdictions, and "due by end-2022: 3
-    achieved, 1 late, 2 missed, 4 unreported"."""
+    """Milestones counted by status as of a date: the national scorecard, the league table
+    of jurisdictions, and "due by end-2022: 3 achieved, 1 late, 2 missed, 4 unreported"
+    (`plans.scorecards.api_status_counts`: one query, or none from the data cache)."""
 
     serializer_class = ScorecardSerializer
-    pagination_class = None
     filter_backends = []
     lookup_value_regex = "[A-Za-z0-9]+"
 
     def get_queryset(self):
         # Asked for by the browsable API to draw its filter form (a scorecard has no
-        # filters): the model counted, no rows. The counts come from milestones().
+        # filters): the model counted, no rows. The counts come from counts().
         return Milestone.objects.none()
 
-    def milestones(self):
-        return Milestone.objects.with_status(self.as_of)
+    def counts(self, **scope) -> list[tuple]:
+        return api_status_counts(self.as_of, **scope)
 
-    def card(self, scope, counts: dict, url_name: str, *args) -> dict:
+    def one(self, **scope) -> tuple:
+        """The counts of a scope without groups (zeros when it has no milestone)."""
+        rows = self.counts(**scope)
+        return rows[0][1] if rows else (0,) * len(STATUSES)
+
+    def card(self, scope, counts: tuple, address: str) -> dict:
         return {
             "scope": str(scope),
-            "api_url": self.request.build_absolute_uri(reverse(url_name, args=args)),
+            "api_url": self.request.build_absolute_uri(address),
             "as_of": self.as_of,
-            "total": sum(counts.values()),
-            "counts": counts,
+            "total": sum(counts),
+            "counts": dict(zip(STATUSES, counts, strict=True)),
         }
 
-    def answer(self, cards):
-        return Response(self.get_serializer(cards, many=isinstance(cards, list)).data)
+    def answer(self, scope, counts: tuple, url_name: str, *args):
+        card = self.card(scope, counts, reverse(url_name, args=args))
+        return Response(self.get_serializer(card).data)
+
+    def answer_page(self, rows: list[tuple], url_name: str):
+        """A page of cards, one per group (50 a page, as every list: a card per
+        jurisdiction is 3,000 cards, 790 KB, at the scale of every government)."""
+        page = self.paginate_queryset(rows)
+        cards = [self.card(key, counts, reverse_one(url_name, key)) for key, counts in page]
+        return self.get_paginated_response(self.get_serializer(cards, many=True).data)
 
     @action(detail=False)
     def national(self, request):
-        counts = scorecards(self.milestones().annotate(scope=Value("national")), "scope")
-        return self.answer(
-            self.card("national", counts.get("national", {}), "api:scorecard-national")
-        )
+        return self.answer("national", self.one(), "api:scorecard-national")
 
     @action(detail=False)
     def jurisdictions(self, request):
-        cards = scorecards(self.milestones(), "plan__jurisdiction__code")
-        return self.answer(
-            [
-                self.card(code, counts, "api:scorecard-jurisdiction", code)
-                for code, counts in sorted(cards.items())
-            ]
-        )
+        return self.answer_page(self.counts(by="jurisdiction"), "api:scorecard-jurisdiction")
 
     @action(detail=False, url_path=r"jurisdictions/(?P<code>[A-Za-z0-9]+)")
     def jurisdiction(self, request, code):
         jurisdiction = get_object_or_404(Jurisdiction, code=code)
-        milestones = self.milestones().filter(
-            Q(plan__jurisdiction=jurisdiction) | Q(plan__jurisdiction__parent=jurisdiction)
-        )
-        counts = scorecards(milestones.annotate(scope=Value(code)), "scope").get(code, {})
-        return self.answer(self.card(code, counts, "api:scorecard-jurisdiction", code))
+        counts = self.one(jurisdiction=jurisdiction)
+        return self.answer(code, counts, "api:scorecard-jurisdiction", code)
 
     @action(detail=False)
     def deadlines(self, request):
-        cards = scorecards(self.milestones().annotate(year=ExtractYear("deadline")), "year")
-        return self.answer(
-            [
-                self.card(year, counts, "api:scorecard-deadline", year)
-                for year, counts in sorted(cards.items())
-            ]
-        )
+        return self.answer_page(self.counts(by="year"), "api:scorecard-deadline")
 
     @extend_schema(
         parameters=[
@@ -428,6 +413,4 @@ class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
         year = int(year)
         if not YEARS[0] <= year <= YEARS[1]:
             raise NotFound()
-        milestones = self.milestones().due_in_year(year).annotate(scope=Value(year))
-        counts = scorecards(milestones, "scope").get(year, {})
-        return self.answer(self.card(year, counts, "api:scorecard-deadline", year))
+        return self.answer(year, self.one(year=year), "api:scorecard-deadline", year)

@@ -5,8 +5,11 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from plans import snapshot
 from plans.progress import Status
 from tests.factories import make_jurisdiction, make_milestone, make_plan, make_update
 
@@ -68,7 +71,7 @@ def test_a_jurisdictions_scorecard_includes_those_directly_under_it(client, mile
 
 
 def test_league_table_has_one_card_per_jurisdiction_with_milestones(client, milestones):
-    cards = client.get("/api/v1/scorecards/jurisdictions/", {"as_of": AS_OF}).json()
+    cards = client.get("/api/v1/scorecards/jurisdictions/", {"as_of": AS_OF}).json()["results"]
     assert [(card["scope"], card["total"]) for card in cards] == [
         ("910000", 2),
         ("910100", 1),
@@ -77,7 +80,7 @@ def test_league_table_has_one_card_per_jurisdiction_with_milestones(client, mile
 
 
 def test_deadline_year_scorecards(client, milestones):
-    cards = client.get("/api/v1/scorecards/deadlines/", {"as_of": AS_OF}).json()
+    cards = client.get("/api/v1/scorecards/deadlines/", {"as_of": AS_OF}).json()["results"]
     assert [(card["scope"], card["total"]) for card in cards] == [
         ("2022", 2),
         ("2024", 1),
@@ -85,6 +88,47 @@ def test_deadline_year_scorecards(client, milestones):
     ]
     card = client.get("/api/v1/scorecards/deadlines/2022/", {"as_of": AS_OF}).json()
     assert as_counter(card) == statuses(client, deadline_year=2022)
+
+
+@pytest.mark.parametrize("path", ["jurisdictions", "deadlines"])
+def test_the_lists_of_scorecards_are_paginated_as_every_list(client, milestones, path):
+    url = f"/api/v1/scorecards/{path}/"
+    whole = client.get(url, {"as_of": AS_OF}).json()
+    assert whole["count"] == 3 and whole["next"] is None
+    first = client.get(url, {"as_of": AS_OF, "page_size": 2}).json()
+    assert first["count"] == 3
+    assert first["next"] == f"http://testserver{url}?as_of={AS_OF}&page=2&page_size=2"
+    second = client.get(first["next"]).json()
+    assert first["results"] + second["results"] == whole["results"]
+    assert client.get(url, {"page": 3, "page_size": 2}).status_code == 404
+    response = client.get(url, {"page_size": "0"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Enter a whole number of 1 or more."]}
+
+
+def test_todays_scorecards_are_sums_of_the_plans_rows_per_deadline_year(client, milestones):
+    """With the status snapshot valid for today, no milestone is read: the cards are sums of
+    `PlanYearSnapshot` rows (their agreement with the live counts after any writes is
+    tests/test_status_snapshot.py's property test)."""
+    snapshot.refresh(full=True)
+    for path in [
+        "national",
+        "jurisdictions",
+        "jurisdictions/910000",
+        "deadlines",
+        "deadlines/2022",
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/scorecards/{path}/").status_code == 200
+        sql = " ".join(query["sql"] for query in queries.captured_queries)
+        assert "plans_planyearsnapshot" in sql, path
+        assert '"plans_milestone"' not in sql, path
+    card = client.get("/api/v1/scorecards/jurisdictions/910000/").json()
+    assert card["total"] == 3
+    assert as_counter(card) == Counter(
+        row["status"]
+        for row in client.get("/api/v1/milestones/", {"jurisdiction": "910000"}).json()["results"]
+    )
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ PAGES = [
     "indicator page",
     "API list",
     "API detail",
+    "API scorecards",
     "CSV export",
 ]
 

@@ -77,3 +77,17 @@ def test_what_a_number_cannot_stand_for_goes_through_reverse():
         # Not an int: reverse() decides (a str of digits is reversed as reverse() does it).
         assert reverse_number("plans:deadline-year", "2022") == "/en/deadlines/2022/"
         assert reverse_number("plans:plan-detail", 7) == reverse("plans:plan-detail", args=[7])
+
+
+@pytest.mark.parametrize("year", [2022, "2023"])
+def test_a_pattern_that_refuses_the_placeholder_goes_through_reverse(year, script_prefix):
+    """The API's deadline scorecards take four digits: neither placeholder fits them."""
+    from govtracker.reverse import reverse_number
+
+    expected = f"/api/v1/scorecards/deadlines/{year}/"
+    assert reverse_one("api:scorecard-deadline", year) == expected
+    assert reverse_number("api:scorecard-deadline", 2022) == "/api/v1/scorecards/deadlines/2022/"
+    script_prefix("/mounted/")
+    assert reverse_one("api:scorecard-deadline", year) == f"/mounted{expected}"
+    with pytest.raises(NoReverseMatch):
+        reverse_one("api:scorecard-deadline", 20222)

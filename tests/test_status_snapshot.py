@@ -137,6 +137,13 @@ def answers():
     cards += [scorecards.due_by_jurisdiction(Milestone.objects.with_status(), day)]
     cards += [scorecards.deadline_year_scorecard(year).as_dict() for year in years]
     cards += [deadline_years()]  # the list of years, every milestone counted
+    # The API's, every milestone counted: sums of the plans' rows per year, or grouped.
+    cards += [scorecards.api_status_counts(day, by=by) for by in scorecards.API_GROUPS]
+    cards += [
+        scorecards.api_status_counts(day, jurisdiction=j)
+        for j in Jurisdiction.objects.order_by("pk")
+    ]
+    cards += [scorecards.api_status_counts(day, year=year) for year in years]
     cards += [
         (pk, card.as_dict()) for pk, card in sorted(scorecards.scorecards_by_jurisdiction().items())
     ]
