@@ -892,6 +892,15 @@ class ProgressUpdateQuerySet(models.QuerySet):
     def in_jurisdiction(self, jurisdiction: Jurisdiction) -> "ProgressUpdateQuerySet":
         return self.filter(milestone__plan__jurisdiction=jurisdiction)
 
+    def newest_published(self, n: int) -> "ProgressUpdateQuerySet":
+        """The `n` of these updates published last, newest first, their keys picked first
+        in a subquery: over a province's 2,000 updates, the keys are read from the
+        (milestone, published_on, id) index alone and only the `n` rows whole (its page's
+        latest updates at national scale: 2.0 → 1.4 ms)."""
+        order = ("-published_on", "-id")
+        keys = self.order_by(*order).values("pk")[:n]
+        return self.model._default_manager.filter(pk__in=keys).order_by(*order)
+
     def within(self, jurisdiction: Jurisdiction) -> "ProgressUpdateQuerySet":
         """Updates on the plans of `jurisdiction` and of those directly under it (a
         province's key cities): what its Atom feed follows. (Its page shows the latest
@@ -982,7 +991,13 @@ class ProgressUpdate(FastLoading, VersionedModel):
         PUBLISHED = "published", _("published")
 
     milestone = models.ForeignKey(
-        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="updates"
+        Milestone,
+        verbose_name=_("milestone"),
+        on_delete=models.CASCADE,
+        related_name="updates",
+        # The indexes that begin with the milestone (Meta.indexes) serve its lookups and
+        # joins; one on the milestone alone would only be written to.
+        db_index=False,
     )
     as_of = models.DateField(_("as of"), help_text=_("The date the reported state refers to."))
     percent_complete = models.DecimalField(
@@ -1055,6 +1070,11 @@ class ProgressUpdate(FastLoading, VersionedModel):
             # The progress tracker's correlated subqueries: a milestone's updates up to a
             # date, latest first (as_of, then id), in one backward index range.
             models.Index(fields=["milestone", "as_of", "id"], name="update_latest_idx"),
+            # A jurisdiction's latest published updates (its page): the keys of its
+            # milestones' updates, in publication order, read from the index alone.
+            models.Index(
+                fields=["milestone", "published_on", "id"], name="update_milestone_published_idx"
+            ),
             # The API's and the timeline's newest first; the feeds' newest published first.
             # published_on in the key, though nothing sorts by it: the public lists filter
             # on it, so a deep page's keys (govtracker/pagination.py) are read from the

@@ -523,8 +523,8 @@ JURISDICTION_UPDATES = PreparedQuery(
     lambda jurisdiction_id: (
         ProgressUpdate.objects.published()
         .in_jurisdiction(jurisdiction_id)
+        .newest_published(HOME_ROWS)
         .for_timeline()
-        .order_by("-published_on", "-id")[:HOME_ROWS]
     ),
 )
 

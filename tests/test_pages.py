@@ -609,3 +609,26 @@ def test_jurisdiction_page_lists_its_newest_published_updates_newest_first(clien
         isinstance(u, ProgressUpdate) and u.milestone.plan.jurisdiction_id == here.pk
         for u in listed
     )
+
+
+def test_newest_published_breaks_ties_by_id_as_the_one_query_did(frozen_today):
+    """`newest_published` picks its keys in a subquery (read from an index alone on
+    PostgreSQL): the same rows in the same order as sorting and slicing the rows whole,
+    ties on the publication day newest id first."""
+    from plans.models import ProgressUpdate
+
+    here = make_jurisdiction(name_en="Fictional Tie Province")
+    milestones = [make_milestone(plan=make_plan(jurisdiction=here)) for _ in range(3)]
+    for n in range(12):
+        make_update(
+            milestone=milestones[n % 3],
+            as_of=datetime.date(2022, 12, 1),
+            published_on=datetime.date(2023, 1, 1 + n // 5),
+        )
+    updates = ProgressUpdate.objects.published().in_jurisdiction(here)
+    whole = list(updates.order_by("-published_on", "-id")[:8])
+    assert list(updates.newest_published(8)) == whole
+    assert [(u.published_on, u.pk) for u in whole] == sorted(
+        ((u.published_on, u.pk) for u in whole), reverse=True
+    )
+    assert list(updates.newest_published(8).for_timeline()) == whole
