@@ -20,7 +20,6 @@ some fifty times slower than it runs alone.
 """
 
 import argparse
-import gc
 import json
 import os
 import re
@@ -35,20 +34,21 @@ WARM_UP_REQUESTS = 3
 
 def warmed_up_client(path: str):
     """A test client that has asked for `path` WARM_UP_REQUESTS times (connections,
-    caches, compiled templates), with what lives on frozen as in a served process
-    (govtracker/warmup.py). In the process of a measurement, with its settings."""
+    caches, compiled templates), with what lives on frozen and the collector's thresholds set
+    as in a served process (govtracker/warmup.py). In the process of a measurement, with its settings."""
     from bench.probe import setup
 
     setup()
     from django.test import Client
+
+    from govtracker.warmup import freeze_heap
 
     client = Client(HTTP_HOST="127.0.0.1")  # bench.run.server_env allows this host
     for _ in range(WARM_UP_REQUESTS):
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
-    gc.collect()
-    gc.freeze()
+    freeze_heap()
     return client
 
 

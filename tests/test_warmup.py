@@ -25,11 +25,13 @@ print(json.dumps({
     # Jinja2's cache holds a template once it has been compiled.
     "compiled": sum(1 for key in env.cache if key[1] in templates),
     "connected": any(c.connection is not None for c in connections.all()),
+    "threshold": gc.get_threshold(),
 }))
 """
 
 
 def test_importing_the_wsgi_module_compiles_templates_and_freezes_the_heap(tmp_path):
+    """...and collects the young generation less often (YOUNG_GENERATION_THRESHOLD)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "govtracker.settings",
@@ -46,3 +48,6 @@ def test_importing_the_wsgi_module_compiles_templates_and_freezes_the_heap(tmp_p
     assert result["compiled"] == result["templates"]
     assert result["frozen"] > 10_000
     assert result["connected"] is False
+    # The young generation collected every 20,000 new objects, the older ones as CPython's
+    # defaults (every 10 collections of the one below).
+    assert result["threshold"] == [20_000, 10, 10]
