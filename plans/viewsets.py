@@ -340,8 +340,10 @@ class ProgressUpdateViewSet(IdLookupMixin, EditorWritesMixin, APIViewMixin, view
 )
 class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
     """Milestones counted by status as of a date: the national scorecard, the league table
-    of jurisdictions, and "due by end-2022: 3 achieved, 1 late, 2 missed, 4 unreported"
-    (`plans.scorecards.api_status_counts`: one query, or none from the data cache)."""
+    of jurisdictions, and "due by end-2022: 3 achieved, 1 late, 2 missed, 4 unreported"."""
+
+    # The docstring is the browsable API's description. The counts come from
+    # plans.scorecards.api_status_counts: one query, or none from the data cache.
 
     serializer_class = ScorecardSerializer
     filter_backends = []
