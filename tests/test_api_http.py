@@ -153,3 +153,23 @@ def test_options_on_the_docs_and_schema_says_which_methods_they_allow(client, db
         response = client.options(path, HTTP_ACCEPT=accept)
         assert response.status_code == 200, (path, accept)
         assert {"GET", "HEAD", "OPTIONS"} <= set(response["Allow"].split(", "))
+
+
+def test_an_unknown_api_path_is_a_json_404_for_every_method_with_no_csrf_check(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    for method in ("get", "post", "put", "patch", "delete"):
+        response = getattr(client, method)("/api/v1/nowhere/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 404, method
+        assert response.json() == {"detail": "Not found."}
+
+
+def test_the_browsable_apis_breadcrumbs_skip_paths_that_are_not_resources(client, db):
+    """/api/v1/scorecards/ is no resource: its scorecards' pages lead back to the API root."""
+    from rest_framework.utils.breadcrumbs import get_breadcrumbs
+
+    crumbs = get_breadcrumbs("/api/v1/scorecards/deadlines/2022/")
+    assert [name for name, _url in crumbs] == ["Api Root", "Deadlines", "Deadline"]
+    html = client.get("/api/v1/scorecards/deadlines/", HTTP_ACCEPT="text/html").content.decode()
+    assert "Not Found" not in html
