@@ -153,7 +153,11 @@ class PlanFilter(FilterSet):
 
 CODE_PATTERN = r"^[A-Za-z0-9]+$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-NO_NUL_PATTERN = r"^[^\x00]+$"
+# A search: no NUL, and something besides blanks (the API refuses a parameter of blanks
+# only, `reject_empty`). The blanks are spelled out, as Python's str.strip() knows them:
+# the schema's readers (ECMA-262, Rust's regex crate, Python's re) disagree on `\s`.
+BLANKS = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SEARCH_PATTERN = rf"^[^\x00]*[^\x00{BLANKS}][^\x00]*$"
 MAX_ID = 2**63 - 1
 
 
@@ -230,7 +234,7 @@ def year_filter(label, field_name, help_text=""):
 
 
 def search_filter(help_text):
-    return _schema(type="string", minLength=1, maxLength=200, pattern=NO_NUL_PATTERN)(
+    return _schema(type="string", minLength=1, maxLength=200, pattern=SEARCH_PATTERN)(
         django_filters.CharFilter(
             label=_("Search"), method="search", max_length=200, help_text=help_text
         )
@@ -254,7 +258,7 @@ _schema(type="integer", minimum=YEARS[0], maximum=YEARS[1])(
     PlanFilter.base_filters["deadline_year"]
 )
 _schema(type="string", pattern=CODE_PATTERN, maxLength=12)(PlanFilter.base_filters["jurisdiction"])
-_schema(type="string", minLength=1, maxLength=200, pattern=NO_NUL_PATTERN)(
+_schema(type="string", minLength=1, maxLength=200, pattern=SEARCH_PATTERN)(
     PlanFilter.base_filters["q"]
 )
 

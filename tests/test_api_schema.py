@@ -92,6 +92,32 @@ def test_schema_states_the_ordering_terms_each_list_allows():
         assert not pattern.search(bad), bad
 
 
+def test_schema_states_that_a_search_of_blanks_only_is_refused():
+    """Every `q` admits what the API admits: no NUL, and something besides the blanks that
+    `reject_empty` strips (a search of blanks only is a 400). Checked for every code point."""
+    import re
+    import sys
+
+    client = APIClient()
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    patterns = {
+        parameter["schema"]["pattern"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "q"
+    }
+    assert len(patterns) == 1
+    pattern = re.compile(patterns.pop())
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(pattern.match(f" {char} ")) == (char != "\x00" and not char.isspace()), code
+    for path in ("/api/v1/plans/", "/api/v1/jurisdictions/"):
+        blanks = client.get(path, {"q": "\r\x0b\n\t\x0c\u3000"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert blanks.status_code == 400
+        assert client.get(path, {"q": " \x0b安徽 "}).status_code == 200
+
+
 def test_schema_describes_the_version_a_change_sends_and_its_409():
     schema = APIClient().get("/api/v1/schema/", {"format": "json"}).json()
     paths = schema["paths"]
