@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
 from govtracker.cache import cached_data
@@ -350,19 +350,10 @@ def api_status_counts(
     return cached_data(f"scorecard:api:{scope}", compute)
 
 
-def _in_jurisdiction(rows, prefix: str, jurisdiction: Jurisdiction | None):
-    """`rows` of the plans `jurisdiction` and those directly under it issued (all of them
-    without one); `prefix` is the path from `rows`' model to the plan's fields."""
-    if jurisdiction is None:
-        return rows
-    return rows.filter(
-        Q(**{f"{prefix}jurisdiction": jurisdiction})
-        | Q(**{f"{prefix}jurisdiction__parent": jurisdiction})
-    )
-
-
 def _api_counts_from_snapshot(by, jurisdiction, year) -> list[tuple]:
-    rows = _in_jurisdiction(PlanYearSnapshot.objects.order_by(), "plan__", jurisdiction)
+    rows = PlanYearSnapshot.objects.order_by()
+    if jurisdiction is not None:
+        rows = rows.filter(plan__jurisdiction__in=Jurisdiction.objects.within(jurisdiction))
     if year is not None:
         rows = rows.filter(year=year)
     sums = {status: Sum(f"n_{status}") for status in STATUSES}
@@ -372,14 +363,17 @@ def _api_counts_from_snapshot(by, jurisdiction, year) -> list[tuple]:
         grouped = [(None, tuple(totals[status] or 0 for status in STATUSES))]
     else:
         grouped = [
-            (key, counts)
-            for key, *counts in rows.values(group).annotate(**sums).values_list(group, *sums)
+            (key, tuple(counts)) for key, *counts in rows.values_list(group).annotate(**sums)
         ]
-    return sorted((key, tuple(counts)) for key, counts in grouped if any(counts))
+    return sorted(row for row in grouped if any(row[1]))
 
 
 def _api_counts_live(as_of, by, jurisdiction, year) -> list[tuple]:
-    milestones = _in_jurisdiction(Milestone.objects.with_status(as_of), "plan__", jurisdiction)
+    milestones = Milestone.objects.with_status(as_of)
+    if jurisdiction is not None:
+        milestones = milestones.filter(
+            plan__jurisdiction__in=Jurisdiction.objects.within(jurisdiction)
+        )
     if year is not None:
         milestones = milestones.due_in_year(year)
     group = API_GROUPS[by]
