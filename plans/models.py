@@ -263,9 +263,9 @@ class PlanQuerySet(models.QuerySet):
         return self.prefetch_related("source_list")
 
     def with_source_ids(self) -> "PlanQuerySet":
-        """Each plan's sources' ids, `source_ids`, in one query for all of them, from the
-        join table alone: what the API shows (govtracker/related.py)."""
-        return self.prefetch_related("source_ids")
+        """Each plan's sources' ids, `source_ids`, read in the plans' own query (a
+        subquery of the join table per row): what the API shows (govtracker/related.py)."""
+        return self.annotate(source_ids=Plan.source_ids.in_query())
 
     def for_list(self) -> "PlanQuerySet":
         """What a list of plans shows (the API's, the CSV exports), in one query.
@@ -939,7 +939,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def with_source_ids(self) -> "ProgressUpdateQuerySet":
         """As PlanQuerySet.with_source_ids(): the sources' ids, for the API."""
-        return self.prefetch_related("source_ids")
+        return self.annotate(source_ids=ProgressUpdate.source_ids.in_query())
 
     # What a page draws of an update itself (no author, version or timestamps: two
     # timestamps to parse and three attributes to set fewer for each row).

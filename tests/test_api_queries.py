@@ -62,15 +62,15 @@ def make_rows(resource: str, n: int) -> None:
             )
 
 
-# Queries per request: count + rows (+ one per prefetched relation); plans and milestones,
-# whose statuses are as of today, + "is the status snapshot valid for today?"
-# (plans/snapshot.py).
+# Queries per request: count + rows (+ one per prefetched relation; the sources' ids of plans
+# and updates come with their rows); plans and milestones, whose statuses are as of today,
+# + "is the status snapshot valid for today?" (plans/snapshot.py).
 EXPECTED = {
     "jurisdictions": 2,
     "sources": 2,
-    "plans": 4,  # + sources, + snapshot check
+    "plans": 3,  # + snapshot check
     "milestones": 3,  # + snapshot check
-    "updates": 3,  # + sources
+    "updates": 2,
     "indicators": 3,  # + sources
     "observations": 2,
     "targets": 2,

@@ -31,11 +31,27 @@ def test_prefetched_ids_are_the_relations_ids_in_its_order_in_one_query(
     plans, django_assert_num_queries
 ):
     with django_assert_num_queries(2):  # the plans, then every plan's ids
-        rows = list(Plan.objects.filter(pk__in=[p.pk for p in plans]).with_source_ids())
+        rows = list(
+            Plan.objects.filter(pk__in=[p.pk for p in plans]).prefetch_related("source_ids")
+        )
         ids = {plan.pk: plan.source_ids for plan in rows}
     for plan in plans:
         assert ids[plan.pk] == [source.pk for source in plan.sources.all()]
     assert ids[plans[2].pk] == []
+
+
+def test_ids_in_the_query_are_the_relations_ids_in_its_order(plans, django_assert_num_queries):
+    """with_source_ids() reads them in the plans' own query (RelatedIds.in_query): an
+    array on PostgreSQL, JSON on SQLite, both in the relation's order (title, then id:
+    two sources share a title here), an empty list for a plan without sources."""
+    with django_assert_num_queries(1):
+        rows = list(Plan.objects.filter(pk__in=[p.pk for p in plans]).with_source_ids())
+        ids = {plan.pk: plan.source_ids for plan in rows}
+    for plan in plans:
+        assert ids[plan.pk] == [source.pk for source in plan.sources.all()]
+    assert len(ids[plans[0].pk]) == 4
+    assert ids[plans[2].pk] == []
+    assert all(type(pk) is int for pk in ids[plans[0].pk])
 
 
 def test_read_without_a_prefetch_queries_once_for_that_row(plans, django_assert_num_queries):
@@ -51,6 +67,13 @@ def test_a_chunked_iteration_prefetches_each_chunk(plans, django_assert_num_quer
     """The CSV export iterates in chunks: each chunk's ids come with it."""
     expected = {plan.pk: [source.pk for source in plan.sources.all()] for plan in plans}
     with django_assert_num_queries(1 + 2):  # the rows, then 3 plans' ids in chunks of 2
+        rows = (
+            Plan.objects.filter(pk__in=expected)
+            .prefetch_related("source_ids")
+            .iterator(chunk_size=2)
+        )
+        assert {plan.pk: plan.source_ids for plan in rows} == expected
+    with django_assert_num_queries(1):  # read with the rows
         rows = Plan.objects.filter(pk__in=expected).with_source_ids().iterator(chunk_size=2)
         assert {plan.pk: plan.source_ids for plan in rows} == expected
 
