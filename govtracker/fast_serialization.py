@@ -6,7 +6,7 @@ import copy
 import datetime
 import decimal
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import partial
 from operator import attrgetter
@@ -102,16 +102,36 @@ class FastRepresentationMixin:
         return {name: copy_field(field) for name, field, copy_field in built}
 
     def to_representation(self, instance):
-        mapping = isinstance(instance, Mapping)  # a serializer of dicts (StatusInputs)
+        if isinstance(instance, Mapping):  # a serializer of dicts (StatusInputs)
+            return self._read_fields(instance, True)
+        compiled = self._compiled_row
+        if compiled is None:
+            readers = self._readers(False)
+            compiled = self._compiled_row = _compile_row(
+                [(name, read, _inline_column(field)) for field, (name, read) in readers]
+            )
+        try:
+            return compiled(instance)
+        except Exception:  # noqa: BLE001 - the row read field by field, as DRF would
+            return self._read_fields(instance, False)
+
+    _compiled_row = None
+
+    def _readers(self, mapping: bool) -> list:
+        """[(field, (name, reader))] for the readable fields, compiled at the first row."""
         if self._fast_readers is None:
             self._fast_readers = {}
         readers = self._fast_readers.get(mapping)
         if readers is None:
             readers = self._fast_readers[mapping] = [
-                (field.field_name, _reader(field, mapping)) for field in self._readable_fields
+                (field, (field.field_name, _reader(field, mapping)))
+                for field in self._readable_fields
             ]
+        return readers
+
+    def _read_fields(self, instance, mapping: bool) -> dict:
         row = {}
-        for name, read in readers:
+        for _field, (name, read) in self._readers(mapping):
             try:
                 row[name] = read(instance)
             except SkipField:
@@ -163,6 +183,64 @@ _COMPOUND_FIELDS = (
     serializers.DictField,
     serializers.HiddenField,
 )
+
+
+# A row read in one call: a function written for the serializer's fields (_compile_row),
+# which reads each column that needs no more than a builtin's conversion (a text, a number)
+# straight from the row's __dict__ and calls each other field's reader, and builds the
+# dictionary at once: per row about a third of the cost of calling a reader per field in a
+# loop. Anything off that path (a column not loaded, a field that skips itself, a value a
+# reader leaves to DRF by raising) makes it give up on the row, which is then read field by
+# field as before: the same dictionary, or the same error.
+_INLINE_CONVERSIONS = {str: "str", int: "int", float: "float"}
+
+
+def _inline_column(field):
+    """(column attribute, conversion's name) for a field that reads a plain column of its
+    model and converts it with str, int or float (its DRF to_representation), else None."""
+    s = serializers
+    if not _same(field, s.Field, "get_attribute") or isinstance(field, s.RelatedField):
+        return None
+    model_field = _model_field(field)
+    if (
+        model_field is None
+        or not model_field.concrete
+        or model_field.is_relation
+        or field.source_attrs != [model_field.attname]
+    ):
+        return None
+    return (model_field.attname, _INLINE_CONVERSIONS.get(_converter(field)))
+
+
+def _compile_row(fields: list) -> Callable:
+    """A function of a row answering {name: value} for `fields`, [(name, reader, column)],
+    in their order (_inline_column's column, or None to call the reader). It raises where
+    reading field by field would do something else than return a value (see above)."""
+    lines, scope = [], {"str": str, "int": int, "float": float}
+    for index, (name, read, column) in enumerate(fields):
+        key = repr(name)
+        if column is None or column[1] is None:
+            scope[f"read_{index}"] = read
+            lines.append(f"{key}: read_{index}(instance)")
+            continue
+        attname, conversion = column
+        # None stays None (DRF's to_representation is not called for it).
+        lines.append(
+            f"{key}: None if (v := d[{attname!r}]) is None else "
+            f"(v if type(v) is {conversion} else {conversion}(v))"
+        )
+    source = "def row(instance):\n    d = instance.__dict__\n    return {\n"
+    source += "".join(f"        {line},\n" for line in lines) + "    }\n"
+    code = _row_code.get(source)
+    if code is None:  # compiled once per serializer class and set of readers, not per request
+        code = _row_code[source] = compile(source, "<fast_serialization row>", "exec")
+    exec(code, scope)  # noqa: S102 - our own code, from the fields' names and columns
+    return scope["row"]
+
+
+# The compiled row functions' code, by their source: one per serializer (and the fields it
+# reads inline), a handful in all.
+_row_code: dict[str, object] = {}
 
 
 def _drf_reader(field):
@@ -315,6 +393,10 @@ def _converter(field):
     for base, convert in [(s.CharField, str), (s.IntegerField, int), (s.FloatField, float)]:
         if _same(field, base, "to_representation"):
             return convert
+    if _same(field, s.BigIntegerField, "to_representation"):  # ids: numbers unless asked
+        if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
+            return drf
+        return int
     if _same(field, s.BooleanField, "to_representation"):
         return lambda value: value if value is True or value is False else drf(value)
     if _same(field, s.ChoiceField, "to_representation"):

@@ -18,6 +18,7 @@ from django.db.models import Manager, QuerySet
 from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.fields import SkipField
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
@@ -351,10 +352,62 @@ def test_every_field_of_a_list_has_a_fast_reader(world):
         serializer.to_representation(view.get_queryset().first())
         drf_read = [
             name
-            for name, read in serializer._fast_readers[False]
+            for _field, (name, read) in serializer._fast_readers[False]
             if read.__qualname__.startswith("_drf_reader")
         ]
         assert drf_read == [], viewset.__name__
+
+
+def test_plain_columns_are_read_in_the_rows_compiled_function(world):
+    """Texts and numbers of the model's own columns are read inline (_compile_row); a
+    link, a date, a computed value through its reader."""
+    view = list_view(PlanViewSet, "/api/v1/plans/")
+    serializer = view.get_serializer()
+    serializer.to_representation(view.get_queryset().first())
+    inline = {
+        field.field_name: fast_serialization._inline_column(field)
+        for field, _reader in serializer._fast_readers[False]
+    }
+    assert inline["title"] == ("title", "str")
+    assert inline["id"] == ("id", "int")
+    assert inline["version"] == ("version", "int")
+    for name in ("api_url", "html_url", "issued_on", "jurisdiction", "progress", "sources"):
+        assert inline[name] is None or inline[name][1] is None, name
+
+
+def test_a_row_the_compiled_function_cannot_read_is_read_field_by_field(world):
+    """A column not loaded (deferred) is not in the row's __dict__: the compiled function
+    gives up, and the row is read field by field, as DRF reads it (loading the column)."""
+    view = list_view(PlanViewSet, "/api/v1/plans/")
+    rows = list(view.get_queryset().defer("title", "summary"))
+    assert rows and "title" not in rows[0].__dict__
+    serializer = view.get_serializer()
+    fast = [serializer.to_representation(plan) for plan in rows]
+    with drf_only():
+        drf = [view.get_serializer().to_representation(plan) for plan in rows]
+    assert [row["title"] for row in fast] == [plan.title for plan in rows]
+    for a, b in zip(fast, drf, strict=True):
+        assert_same(a, b)
+
+
+def test_a_field_that_skips_itself_is_left_out_as_drf_leaves_it_out(world, monkeypatch):
+    """A reader raising SkipField (a write-only field's way, or a default's) stops the
+    compiled function; reading field by field leaves the key out, as DRF does, and keeps
+    the others in their order."""
+    view = list_view(PlanViewSet, "/api/v1/plans/")
+    plan = view.get_queryset().first()
+    serializer = view.get_serializer()
+
+    def skipped(instance):
+        raise SkipField
+
+    readers = serializer._readers(False)
+    index = next(i for i, (field, _r) in enumerate(readers) if field.field_name == "progress")
+    field, (name, _read) = readers[index]
+    readers[index] = (field, (name, skipped))
+    row = serializer.to_representation(plan)
+    assert "progress" not in row
+    assert list(row) == [name for _f, (name, _r) in readers if name != "progress"]
 
 
 # --- Whole responses ---------------------------------------------------------------------
