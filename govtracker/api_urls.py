@@ -50,9 +50,9 @@ def _not_found(request, *args, **kwargs):
 @csrf_exempt
 def not_found(request, *args, **kwargs):
     # A plain view in front of DRF's: the browsable API's breadcrumbs list every prefix of
-    # the path that resolves to a DRF view, and /api/v1/scorecards/ would show as "Not
-    # Found" above every scorecard. CSRF-exempt, as DRF's views are: a POST to an unknown
-    # path is a 404, not a CSRF failure.
+    # the path that resolves to a DRF view, and an unknown prefix would show as "Not
+    # Found" in them. CSRF-exempt, as DRF's views are: a POST to an unknown path is a 404,
+    # not a CSRF failure.
     return _not_found(request, *args, **kwargs)
 
 

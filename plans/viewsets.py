@@ -7,6 +7,7 @@ with the data (tests/test_api_queries.py pins it).
 
 import datetime
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -311,7 +312,29 @@ class ProgressUpdateViewSet(IdLookupMixin, EditorWritesMixin, APIViewMixin, view
         return {"author": self.request.user}
 
 
+# The scorecards' index: where each kind of scorecard is (the API's root lists it).
+SCORECARD_KINDS = ("national", "jurisdictions", "deadlines")
+
+
 @extend_schema_view(
+    list=extend_schema(
+        summary=_("The scorecards"),
+        description=_(
+            "Where each kind of scorecard is: national, per jurisdiction, per deadline "
+            "year. A date given as as_of is kept in the addresses."
+        ),
+        operation_id="scorecard_index",
+        parameters=[AS_OF],
+        responses={
+            200: {
+                "type": "object",
+                "properties": {
+                    kind: {"type": "string", "format": "uri"} for kind in SCORECARD_KINDS
+                },
+                "required": list(SCORECARD_KINDS),
+            }
+        },
+    ),
     national=extend_schema(
         summary=_("National scorecard"), operation_id="scorecard_national", parameters=[AS_OF]
     ),
@@ -381,6 +404,16 @@ class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(rows)
         cards = [self.card(key, counts, reverse_one(url_name, key)) for key, counts in page]
         return self.get_paginated_response(self.get_serializer(cards, many=True).data)
+
+    def list(self, request):
+        """The addresses of the scorecards, with the request's as_of, checked first."""
+        query = f"?{urlencode({'as_of': self.as_of})}" if "as_of" in request.query_params else ""
+        return Response(
+            {
+                kind: reverse(f"api:scorecard-{kind}", request=request) + query
+                for kind in SCORECARD_KINDS
+            }
+        )
 
     @action(detail=False)
     def national(self, request):

@@ -177,3 +177,28 @@ def test_scorecards_cost_one_grouped_query_whatever_the_data(rows, django_assert
         client.get("/api/v1/scorecards/deadlines/")
     with django_assert_num_queries(3):  # + the jurisdiction
         client.get(f"/api/v1/scorecards/jurisdictions/{jurisdiction.code}/")
+
+
+def test_the_api_root_and_the_scorecards_index_lead_to_every_scorecard(client, milestones):
+    """An API consumer finds the scorecards from /api/v1/ as every other resource: the
+    root lists /api/v1/scorecards/, which lists each kind, each answering 200."""
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert root["scorecards"] == "http://testserver/api/v1/scorecards/"
+    index = client.get(root["scorecards"]).json()
+    assert index == {
+        "national": "http://testserver/api/v1/scorecards/national/",
+        "jurisdictions": "http://testserver/api/v1/scorecards/jurisdictions/",
+        "deadlines": "http://testserver/api/v1/scorecards/deadlines/",
+    }
+    for address in index.values():
+        assert client.get(address).status_code == 200
+
+
+def test_the_scorecards_index_keeps_the_date_asked_for(client, milestones):
+    index = client.get("/api/v1/scorecards/", {"as_of": AS_OF}).json()
+    assert index["national"].endswith(f"/api/v1/scorecards/national/?as_of={AS_OF}")
+    card = client.get(index["national"]).json()
+    assert card["as_of"] == AS_OF
+    response = client.get("/api/v1/scorecards/", {"as_of": "2023-02-30"})
+    assert response.status_code == 400
+    assert "as_of" in response.json()
