@@ -399,6 +399,7 @@ class Plan(FastLoading, RememberedChoiceLabels, VersionedModel):
         verbose_name=_("jurisdiction"),
         on_delete=models.PROTECT,
         related_name="plans",
+        db_index=False,  # plan_jurisdiction_newest_idx begins with it
     )
     issuing_body = models.CharField(_("issuing body"), max_length=300)
     issuing_body_en = models.CharField(_("issuing body (English)"), max_length=300, blank=True)
@@ -433,6 +434,11 @@ class Plan(FastLoading, RememberedChoiceLabels, VersionedModel):
         # so a page is an index range, not a sort of every plan.
         indexes = [
             models.Index(fields=["-issued_on", "id"], name="plan_newest_idx"),
+            # A jurisdiction's plans, newest first (its page picks a page's keys from this
+            # index alone); also the foreign key's index.
+            models.Index(
+                fields=["jurisdiction", "-issued_on", "id"], name="plan_jurisdiction_newest_idx"
+            ),
             models.Index(fields=["issued_on", "id"], name="plan_issued_idx"),
             models.Index(fields=["title", "id"], name="plan_title_idx"),
             models.Index(fields=["end_year", "id"], name="plan_end_idx"),

@@ -516,6 +516,9 @@ JURISDICTION_PLANS = PreparedQuery(
     lambda jurisdiction_id, *, as_of: jurisdiction_plans(
         Plan.objects.for_table(), jurisdiction_id, as_of
     ),
+    # A page's 25 plans picked from the jurisdictions' plans by date alone, then read with
+    # their progress (the snapshot's row of each of 200 plans otherwise).
+    page_rows=lambda *, as_of: Plan.objects.for_table().with_progress(as_of, counts=False),
 )
 # The latest updates of its own plans.
 JURISDICTION_UPDATES = PreparedQuery(

@@ -416,3 +416,43 @@ def test_pages_with_prepared_queries_answer_as_without(small_national, settings)
         # Each was prepared for some key, none fell back to building every time.
         assert any(isinstance(s, prepared._Statement) for s in statements), name
         assert prepared.NOT_PREPARABLE not in statements, name
+
+
+@committed
+def test_keys_first_pages_match_the_querysets(provinces):
+    """A list with page_rows: each page is its rows whose keys the list's own query picks
+    (a LIMIT inside the IN subquery), in the list's order, ties on the date broken by id
+    as the plain slice breaks them; the rows joined as page_rows joins them."""
+    import datetime
+
+    for n in range(7):
+        make_plan(
+            jurisdiction=provinces[n % 3],
+            slug=f"fictional-keys-{n}",
+            issued_on=datetime.date(2021, 1 + n % 2, 1),
+        )
+
+    def plans_of(jurisdiction_id):
+        return Plan.objects.filter(
+            jurisdiction__in=Jurisdiction.objects.filter(pk__in=[jurisdiction_id, provinces[1].pk])
+        ).order_by("-issued_on", "id")
+
+    query = PreparedQuery(
+        "test-keys-first",
+        plans_of,
+        page_rows=lambda: Plan.objects.select_related("jurisdiction"),
+    )
+    plain = list(plans_of(provinces[0].pk))
+    assert len(plain) == 5 and len({plan.issued_on for plan in plain}) == 2
+    for _ in range(3):  # built, prepared, run prepared
+        paginator = DataVersionedPaginator(query.list(provinces[0].pk), 2)
+        assert paginator.count == 5  # counted before the pages are read
+        pages = []
+        for number in (1, 2, 3):
+            with CaptureQueriesContext(connection) as queries:
+                rows = list(paginator.page(number).object_list)
+                assert [row.jurisdiction.code for row in rows]  # joined: no query per row
+            assert len(queries) == 1
+            assert "LIMIT 2" in queries[0]["sql"].split(" IN (", 1)[1]
+            pages.append(rows)
+        assert pages == [plain[:2], plain[2:4], plain[4:]]
