@@ -106,6 +106,11 @@ class FastRepresentationMixin:
             return self._read_fields(instance, True)
         compiled = self._compiled_row
         if compiled is None:
+            if not self._read_one_row:
+                # Compiling costs more than it saves on one row (a detail, a write's answer):
+                # a list's rows after its first are read by the compiled function.
+                self._read_one_row = True
+                return self._read_fields(instance, False)
             readers = self._readers(False)
             compiled = self._compiled_row = _compile_row(
                 [(name, read, _inline_column(field)) for field, (name, read) in readers]
@@ -116,6 +121,7 @@ class FastRepresentationMixin:
             return self._read_fields(instance, False)
 
     _compiled_row = None
+    _read_one_row = False
 
     def _readers(self, mapping: bool) -> list:
         """[(field, (name, reader))] for the readable fields, compiled at the first row."""
