@@ -23,7 +23,14 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from govtracker.api import APIBaseMixin, APIViewMixin, IdLookupMixin, reject_empty
+from govtracker.api import (
+    APIBaseMixin,
+    APIViewMixin,
+    CSVRenderer,
+    IdLookupMixin,
+    reject_empty,
+)
+from govtracker.api_schema import AutoSchema
 from govtracker.prepared import PreparedQuery
 from govtracker.reverse import reverse_one
 from plans.filters import (
@@ -316,6 +323,16 @@ class ProgressUpdateViewSet(IdLookupMixin, EditorWritesMixin, APIViewMixin, view
 SCORECARD_KINDS = ("national", "jurisdictions", "deadlines")
 
 
+class ScorecardSchema(AutoSchema):
+    """The scorecards' `list` is their index, one object of addresses: drf-spectacular takes
+    every `list` action for a paginated array otherwise."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return super()._is_list_view(serializer)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("The scorecards"),
@@ -371,6 +388,7 @@ class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
     serializer_class = ScorecardSerializer
     filter_backends = []
     lookup_value_regex = "[A-Za-z0-9]+"
+    schema = ScorecardSchema()
 
     def get_queryset(self):
         # Asked for by the browsable API to draw its filter form (a scorecard has no
@@ -404,6 +422,10 @@ class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(rows)
         cards = [self.card(key, counts, reverse_one(url_name, key)) for key, counts in page]
         return self.get_paginated_response(self.get_serializer(cards, many=True).data)
+
+    def get_renderers(self):
+        # No CSV of scorecards, the index included (its addresses would carry ?format=csv).
+        return [r for r in super().get_renderers() if not isinstance(r, CSVRenderer)]
 
     def list(self, request):
         """The addresses of the scorecards, with the request's as_of, checked first."""

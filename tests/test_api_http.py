@@ -166,10 +166,20 @@ def test_an_unknown_api_path_is_a_json_404_for_every_method_with_no_csrf_check(d
 
 
 def test_the_browsable_apis_breadcrumbs_skip_paths_that_are_not_resources(client, db):
-    """/api/v1/scorecards/ is no resource: its scorecards' pages lead back to the API root."""
+    """A path under no resource answers from a plain view, which the breadcrumbs skip (a
+    DRF view there would show as "Not Found"); a scorecard's lead through the scorecards'
+    index (/api/v1/scorecards/, since session 23) back to the API root."""
     from rest_framework.utils.breadcrumbs import get_breadcrumbs
 
     crumbs = get_breadcrumbs("/api/v1/scorecards/deadlines/2022/")
-    assert [name for name, _url in crumbs] == ["Api Root", "Deadlines", "Deadline"]
+    assert [name for name, _url in crumbs] == [
+        "Api Root",
+        "Scorecard List",
+        "Deadlines",
+        "Deadline",
+    ]
+    assert [name for name, _url in get_breadcrumbs("/api/v1/no-such-thing/plans/")] == [
+        "Api Root"
+    ]
     html = client.get("/api/v1/scorecards/deadlines/", HTTP_ACCEPT="text/html").content.decode()
     assert "Not Found" not in html

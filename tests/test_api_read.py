@@ -564,6 +564,7 @@ def test_api_root_lists_every_resource(client, db):
         "indicators",
         "observations",
         "targets",
+        "scorecards",
     }
 
 

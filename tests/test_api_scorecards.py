@@ -202,3 +202,12 @@ def test_the_scorecards_index_keeps_the_date_asked_for(client, milestones):
     response = client.get("/api/v1/scorecards/", {"as_of": "2023-02-30"})
     assert response.status_code == 400
     assert "as_of" in response.json()
+
+
+def test_scorecards_have_no_csv_the_index_included(client, milestones):
+    """As the cards, the index answers ?format=csv with a JSON 404 (its addresses would
+    otherwise carry ?format=csv to cards that have none)."""
+    for address in ("/api/v1/scorecards/", "/api/v1/scorecards/national/"):
+        response = client.get(address, {"format": "csv"})
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
