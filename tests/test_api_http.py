@@ -178,8 +178,6 @@ def test_the_browsable_apis_breadcrumbs_skip_paths_that_are_not_resources(client
         "Deadlines",
         "Deadline",
     ]
-    assert [name for name, _url in get_breadcrumbs("/api/v1/no-such-thing/plans/")] == [
-        "Api Root"
-    ]
+    assert [name for name, _url in get_breadcrumbs("/api/v1/no-such-thing/plans/")] == ["Api Root"]
     html = client.get("/api/v1/scorecards/deadlines/", HTTP_ACCEPT="text/html").content.decode()
     assert "Not Found" not in html
