@@ -13,6 +13,10 @@ own related descriptors, so `prefetch_related()` and chunked `iterator()` fill t
 
     Plan.objects.prefetch_related("source_ids")   # one query for every plan of the page
     plan.source_ids                                # [532, 871], in Source's own order
+    Plan.objects.annotate(source_ids=Plan.source_ids.in_query())   # in the plans' query
+
+`RelatedIds.in_query()` reads the same list as a column of the owner's own query (an
+array on PostgreSQL, JSON on SQLite): what the API's lists use, a query fewer.
 
 `RelatedIds` reads the pairs of ids from the join table (joined to the target only for
 its order) and gives each row a plain list of ints. `RelatedRows` reads the target's rows

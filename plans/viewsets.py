@@ -7,7 +7,6 @@ with the data (tests/test_api_queries.py pins it).
 
 import datetime
 from functools import cached_property
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -22,6 +21,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.utils.urls import replace_query_param
 
 from govtracker.api import (
     APIBaseMixin,
@@ -428,14 +428,18 @@ class ScorecardViewSet(AsOfMixin, APIBaseMixin, viewsets.GenericViewSet):
         return [r for r in super().get_renderers() if not isinstance(r, CSVRenderer)]
 
     def list(self, request):
-        """The addresses of the scorecards, with the request's as_of, checked first."""
-        query = f"?{urlencode({'as_of': self.as_of})}" if "as_of" in request.query_params else ""
-        return Response(
-            {
-                kind: reverse(f"api:scorecard-{kind}", request=request) + query
-                for kind in SCORECARD_KINDS
+        """The addresses of the scorecards, with the request's as_of, checked first (DRF's
+        reverse() already carries a ?format= over)."""
+        addresses = {
+            kind: reverse(f"api:scorecard-{kind}", request=request) for kind in SCORECARD_KINDS
+        }
+        if "as_of" in request.query_params:
+            as_of = self.as_of.isoformat()
+            addresses = {
+                kind: replace_query_param(address, "as_of", as_of)
+                for kind, address in addresses.items()
             }
-        )
+        return Response(addresses)
 
     @action(detail=False)
     def national(self, request):

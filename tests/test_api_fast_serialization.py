@@ -323,6 +323,16 @@ def test_values_not_as_the_database_gives_them_are_converted_as_drf_converts_the
             assert_same(fast, drf)
 
 
+def test_ids_as_strings_when_drf_is_asked_to_are_drfs_too(world, settings):
+    """COERCE_BIGINT_TO_STRING: ids (BigIntegerField) are then strings, which the fast
+    path leaves to DRF's own conversion."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "COERCE_BIGINT_TO_STRING": True}
+    compare(PlanViewSet, "/api/v1/plans/")
+    view = list_view(PlanViewSet, "/api/v1/plans/")
+    rows = view.get_serializer(view.get_queryset(), many=True).data
+    assert {type(row["id"]) for row in rows} == {str}
+
+
 def test_the_comparison_notices_a_fast_reader_that_differs(world, monkeypatch):
     """A test that could not fail is worth nothing: values left unconverted (dates as
     dates, decimals as decimals) must be caught."""

@@ -3,6 +3,7 @@ and a deadline year; each agrees with the statuses of the milestones list."""
 
 import datetime
 from collections import Counter
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -199,6 +200,12 @@ def test_the_scorecards_index_keeps_the_date_asked_for(client, milestones):
     assert index["national"].endswith(f"/api/v1/scorecards/national/?as_of={AS_OF}")
     card = client.get(index["national"]).json()
     assert card["as_of"] == AS_OF
+    # With another parameter that DRF's reverse() carries over: one query string.
+    index = client.get("/api/v1/scorecards/", {"format": "json", "as_of": AS_OF}).json()
+    address = urlsplit(index["deadlines"])
+    assert address.path == "/api/v1/scorecards/deadlines/"
+    assert parse_qs(address.query, strict_parsing=True) == {"format": ["json"], "as_of": [AS_OF]}
+    assert client.get(index["deadlines"]).json()["results"][0]["as_of"] == AS_OF
     response = client.get("/api/v1/scorecards/", {"as_of": "2023-02-30"})
     assert response.status_code == 400
     assert "as_of" in response.json()
