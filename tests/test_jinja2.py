@@ -367,3 +367,57 @@ def test_calls_from_a_template_get_what_jinja2_gives_them():
     assert render(source, **values) == expected
     template = engines["jinja2"].from_string("{{ 1 }}").template
     assert template.environment.context_class is PageContext
+
+
+class _Counted:
+    """An object whose attribute reads are counted, with a property that raises
+    AttributeError from inside (Jinja2 then looks for an item of that name)."""
+
+    reads = 0
+    title = "<t>"
+
+    def __init__(self):
+        self.child = {"name": "from a dict", "items": "an item, not dict.items"}
+
+    @property
+    def broken(self):
+        raise AttributeError("inside the property")
+
+    def __getitem__(self, key):
+        return f"item {key}"
+
+    def counted(self):
+        _Counted.reads += 1
+        return self
+
+
+def test_attribute_reads_are_compiled_inline_and_answer_as_jinja2s():
+    """`obj.name` is compiled to Python's getattr with Jinja2's environment.getattr as the
+    fallback (an item of that name, or undefined): the same answers as Jinja2's own, and
+    the object evaluated once when the fallback is taken."""
+    source = (
+        "{{ obj.title }}|{{ obj.child.name }}|{{ obj.child.missing is undefined }}|"
+        "{{ obj.broken }}|{{ obj.counted().child.name }}|{{ obj.counted().nothing }}|"
+        "{{ 'abc'.upper() }}|{{ [1, 2].count(2) }}|"
+        "{% for row in rows %}{{ row.child.name }}{{ loop.index }}{% endfor %}|"
+        "{% set alias = obj.child %}{{ alias.name }}|{{ obj.child['name'] }}|"
+        "{{ (obj.child if obj.title else obj).name }}"
+    )
+    values = dict(obj=_Counted(), rows=[_Counted(), _Counted()])
+    plain = jinja2.Environment(autoescape=True)
+    _Counted.reads = 0
+    expected = plain.from_string(source).render(**values)
+    assert _Counted.reads == 2
+    _Counted.reads = 0
+    assert render(source, **values) == expected
+    assert _Counted.reads == 2  # not once more for the fallback of `.nothing`
+    assert expected.startswith("&lt;t&gt;|from a dict|True|item broken|from a dict|item nothing|")
+    source = (
+        engines["jinja2"]
+        .from_string("{{ a.b }}")
+        .template.environment.compile("{{ a.b.c }}", raw=True)
+    )
+    assert "environment.getattr(" in source and "getattr((_ga_" in source
+    for environment in (plain, engines["jinja2"].env):  # Jinja2's error, in both
+        with pytest.raises(jinja2.UndefinedError, match="'nothing' is undefined"):
+            environment.from_string("{{ nothing.at_all }}").render()
