@@ -5,7 +5,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -119,10 +119,18 @@ class PlanFilter(FilterSet):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
     def filter_jurisdiction(self, queryset, name, value):
-        return queryset.filter(Q(jurisdiction__code=value) | Q(jurisdiction__parent__code=value))
+        # The jurisdiction and those directly under it picked first, by their indexes (its
+        # id once, then code = X OR parent = that id): an OR across the plan's jurisdiction
+        # and that jurisdiction's parent, joined, made PostgreSQL read and hash all 3,065
+        # jurisdictions at national scale for every filtered list (0.8 ms).
+        unit = Jurisdiction.objects.filter(code=value).values("pk")[:1]
+        within = Jurisdiction.objects.filter(Q(code=value) | Q(parent=Subquery(unit)))
+        return queryset.filter(jurisdiction__in=within)
 
     def filter_status(self, queryset, name, value):
-        return queryset.with_milestone_in_status(value, self.as_of)
+        # Newest first, the default order, unless `o` asks for another (it is applied
+        # after this filter and replaces the order).
+        return queryset.with_milestone_in_status(value, self.as_of, newest_first=True)
 
     def filter_deadline_year(self, queryset, name, value):
         due = Milestone.objects.filter(plan=OuterRef("pk"), deadline__year=int(value))

@@ -72,6 +72,7 @@ PLAN_FIGURES = (
     "n_due_delivered",
     *(f"n_{status}" for status in Status.values),
     *(f"has_{status}" for status in Status.values),
+    "issued_on",  # the plan's own, copied (PlanSnapshot.issued_on)
 )
 
 
@@ -468,6 +469,16 @@ def _milestone_deleted(sender, instance, using=None, **kwargs):
     refresh_milestones({instance.pk, instance.parent_id}, using=using, plans={instance.plan_id})
 
 
+def _plan_saved(sender, instance, raw=False, using=None, **kwargs):
+    """The plan's issue date into its snapshot row, where it differs (the status-filtered
+    list sorts by that copy). Its figures do not depend on the plan's own fields."""
+    if raw:  # deserialization (backup_import, loaddata) rebuilds the snapshot at the end
+        return
+    PlanSnapshot.objects.using(using or _alias(None)).filter(pk=instance.pk).exclude(
+        issued_on=instance.issued_on
+    ).update(issued_on=instance.issued_on)
+
+
 def _plan_deleted(sender, instance, using=None, **kwargs):
     using = using or _alias(None)
     PlanSnapshot.objects.using(using).filter(pk=instance.pk).delete()
@@ -483,6 +494,7 @@ def connect() -> None:
         (pre_save, _before_milestone_saved, Milestone),
         (post_save, _milestone_saved, Milestone),
         (post_delete, _milestone_deleted, Milestone),
+        (post_save, _plan_saved, Plan),
         (post_delete, _plan_deleted, Plan),
     ):
         signal.connect(receiver, sender=sender, dispatch_uid=f"snapshot_{receiver.__name__}")

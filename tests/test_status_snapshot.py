@@ -17,9 +17,11 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+import tablib
 import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -38,7 +40,7 @@ from plans.models import (
     ProgressUpdate,
 )
 from plans.progress import Status
-from plans.resources import ProgressUpdateResource
+from plans.resources import PlanResource, ProgressUpdateResource
 from plans.views import deadline_years
 from tests.factories import (
     make_editor,
@@ -137,6 +139,15 @@ def answers():
         status: set(Plan.objects.with_milestone_in_status(status, day).values_list("pk", flat=True))
         for status in Status.values
     }
+    # ... and the list's order, newest first (from the snapshot: its copy of issued_on).
+    plans_in_status["newest first"] = [
+        list(
+            Plan.objects.with_milestone_in_status(status, day, newest_first=True).values_list(
+                "pk", flat=True
+            )
+        )
+        for status in Status.values
+    ]
     years = sorted({m.deadline.year for m in Milestone.objects.all()})
     cards = [scorecards.national_scorecard().as_dict()]
     # National, per jurisdiction and the map's due figures: sums of the plans' rows when
@@ -175,6 +186,8 @@ def assert_snapshot_equals_live():
         assert any("plans_planyearsnapshot" in q["sql"] for q in queries.captured_queries)
     with live():
         assert from_snapshot == answers()
+    # Each plan's row carries the plan's own issue date (the status filter's order).
+    assert not PlanSnapshot.objects.exclude(issued_on=F("plan__issued_on")).exists()
 
 
 def apply(op, source, user) -> None:
@@ -354,6 +367,68 @@ def test_a_spreadsheet_import_refreshes_it(fresh):
     assert not result.has_validation_errors(), result.invalid_rows
     assert row(child).progress == 0.6
     assert_snapshot_equals_live()
+
+
+def test_a_plans_new_issue_date_reaches_its_row_and_the_status_filters_order(fresh, client):
+    """The plans list filtered by status sorts by the snapshot's copy of each plan's issue
+    date: a date edited through the ORM, the API or a spreadsheet is copied at once."""
+    province, first = fresh["province"], fresh["plan"]
+    others = []
+    for year in (2023, 2024):  # older than the fixture's plan (2025), in the same status
+        plan = make_plan(jurisdiction=province, issued_on=datetime.date(year, 1, 1))
+        make_milestone(plan=plan, deadline=datetime.date(2026, 12, 31))
+        others.append(plan)
+    status = Status.NO_REPORT  # a new milestone's, as the fixture's two sub-milestones'
+    day = snapshot.today()
+
+    def listed():
+        page = client.get(f"/en/plans/?status={status}")
+        assert page.status_code == 200
+        return [plan.pk for plan in page.context["plans"]]
+
+    assert listed() == [first.pk, others[1].pk, others[0].pk]
+    others[0].issued_on = datetime.date(2026, 1, 1)  # the ORM
+    others[0].save()
+    assert PlanSnapshot.objects.get(pk=others[0].pk).issued_on == datetime.date(2026, 1, 1)
+    assert listed() == [others[0].pk, first.pk, others[1].pk]
+    api = APIClient()
+    api.force_authenticate(make_editor(province))
+    response = api.patch(  # the API
+        f"/api/v1/plans/{others[1].slug}/",
+        {"issued_on": "2026-06-01", "version": others[1].version},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert listed() == [others[1].pk, others[0].pk, first.pk]
+    exported = PlanResource().export(Plan.objects.filter(pk=first.pk))  # a spreadsheet
+    values = list(exported[0])
+    values[exported.headers.index("issued_on")] = "2026-09-01"
+    dataset = tablib.Dataset(values, headers=exported.headers)
+    editor = make_editor(province)
+    result = PlanResource(user=editor).import_data(dataset, user=editor)
+    assert not result.has_validation_errors() and not result.has_errors(), result.invalid_rows
+    assert listed() == [first.pk, others[1].pk, others[0].pk]
+    # The live order (a stale snapshot) is the same.
+    with live():
+        live_order = list(
+            Plan.objects.with_milestone_in_status(status, day, newest_first=True).values_list(
+                "pk", flat=True
+            )
+        )
+    assert live_order == listed()
+    assert_snapshot_equals_live()
+
+
+def test_the_status_filter_reads_the_snapshots_copy_of_the_issue_date(fresh):
+    with CaptureQueriesContext(connection) as queries:
+        list(
+            Plan.objects.with_milestone_in_status(
+                Status.NO_REPORT, snapshot.today(), newest_first=True
+            )
+        )
+    sql = queries.captured_queries[-1]["sql"]
+    assert '"plans_plansnapshot"."has_no_report"' in sql
+    assert 'ORDER BY "plans_plansnapshot"."issued_on" DESC' in sql
 
 
 def test_publishing_and_unpublishing_refresh_it(fresh):
