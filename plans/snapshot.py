@@ -45,12 +45,13 @@ from dataclasses import dataclass
 
 from django.core.signals import request_finished, request_started
 from django.db import connections, router, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from govtracker.cache import cached_data
 from plans.models import (
+    Jurisdiction,
     Milestone,
     MilestoneSnapshot,
     Plan,
@@ -64,6 +65,8 @@ from plans.progress import DELIVERED, Status
 
 STATE_PK = 1
 FIGURES = ("progress", "latest_update_on", "achieved_on")
+# Copied beside the figures: the deadline-year page's order (MilestoneSnapshot).
+ORDER_COPIES = ("deadline", "jurisdiction_code", "plan_ref", "position")
 PLAN_FIGURES = (
     "progress",
     "n_milestones",
@@ -166,9 +169,12 @@ def _upsert(milestones, as_of: datetime.date, using: str) -> int:
         milestones.using(using)
         .order_by()
         .with_figures(as_of, published_by=as_of)
-        .values_list("pk", *FIGURES)
+        .annotate(jurisdiction_code=F("plan__jurisdiction__code"), plan_ref=F("plan_id"))
+        .values_list("pk", *FIGURES, *ORDER_COPIES)
     )
-    written = _insert_select(MilestoneSnapshot, "milestone_id", FIGURES, figures, as_of, using)
+    written = _insert_select(
+        MilestoneSnapshot, "milestone_id", (*FIGURES, *ORDER_COPIES), figures, as_of, using
+    )
     return written + _upsert_status(milestones, as_of, using)
 
 
@@ -470,13 +476,31 @@ def _milestone_deleted(sender, instance, using=None, **kwargs):
 
 
 def _plan_saved(sender, instance, raw=False, using=None, **kwargs):
-    """The plan's issue date into its snapshot row, where it differs (the status-filtered
-    list sorts by that copy). Its figures do not depend on the plan's own fields."""
+    """The plan's issue date into its snapshot row, and its jurisdiction's code into its
+    milestones' rows, where they differ (the status-filtered plans list and the
+    deadline-year page sort by those copies). The figures do not depend on the plan's own
+    fields."""
     if raw:  # deserialization (backup_import, loaddata) rebuilds the snapshot at the end
         return
-    PlanSnapshot.objects.using(using or _alias(None)).filter(pk=instance.pk).exclude(
+    using = using or _alias(None)
+    PlanSnapshot.objects.using(using).filter(pk=instance.pk).exclude(
         issued_on=instance.issued_on
     ).update(issued_on=instance.issued_on)
+    code = Jurisdiction.objects.using(using).filter(pk=instance.jurisdiction_id).values("code")
+    # By the milestones' plan (its index), not by the copy (not indexed alone).
+    MilestoneSnapshot.objects.using(using).filter(milestone__plan=instance.pk).exclude(
+        jurisdiction_code=Subquery(code)
+    ).update(jurisdiction_code=Subquery(code))
+
+
+def _jurisdiction_saved(sender, instance, raw=False, using=None, **kwargs):
+    """A jurisdiction's code into the rows of its plans' milestones, where it differs."""
+    if raw:
+        return
+    rows = MilestoneSnapshot.objects.using(using or _alias(None))
+    rows.filter(milestone__plan__jurisdiction=instance.pk).exclude(
+        jurisdiction_code=instance.code
+    ).update(jurisdiction_code=instance.code)
 
 
 def _plan_deleted(sender, instance, using=None, **kwargs):
@@ -495,6 +519,7 @@ def connect() -> None:
         (post_save, _milestone_saved, Milestone),
         (post_delete, _milestone_deleted, Milestone),
         (post_save, _plan_saved, Plan),
+        (post_save, _jurisdiction_saved, Jurisdiction),
         (post_delete, _plan_deleted, Plan),
     ):
         signal.connect(receiver, sender=sender, dispatch_uid=f"snapshot_{receiver.__name__}")

@@ -619,11 +619,25 @@ class DeadlineIndexView(TemplateView):
 
 def deadline_year_milestones(year: int, as_of: datetime.date, status: str | None):
     """The milestones due in `year` with their status on `as_of` (only those in `status`,
-    if given), by deadline, then jurisdiction, plan and position."""
-    milestones = Milestone.objects.with_status(as_of).due_in_year(year).for_table()
+    if given), by deadline, then jurisdiction, plan and position (and id). From the
+    snapshot, when it answers for `as_of`, by its copies of those columns, which its
+    index holds in that order (MilestoneSnapshot)."""
+    milestones = Milestone.objects.with_status(as_of).for_table()
     if status:
         milestones = milestones.filter(status=status)
-    return milestones.order_by("deadline", "plan__jurisdiction__code", "plan_id", "position")
+    if snapshot.is_fresh(as_of):
+        return milestones.filter(
+            snapshot__deadline__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        ).order_by(
+            "snapshot__deadline",
+            "snapshot__jurisdiction_code",
+            "snapshot__plan_ref",
+            "snapshot__position",
+            "id",  # the snapshot's milestone_id, the index's last column (the join says so)
+        )
+    return milestones.due_in_year(year).order_by(
+        "deadline", "plan__jurisdiction__code", "plan_id", "position", "id"
+    )
 
 
 DEADLINE_YEAR_ROWS = PreparedQuery(

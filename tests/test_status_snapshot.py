@@ -41,7 +41,7 @@ from plans.models import (
 )
 from plans.progress import Status
 from plans.resources import PlanResource, ProgressUpdateResource
-from plans.views import deadline_years
+from plans.views import deadline_year_milestones, deadline_years
 from tests.factories import (
     make_editor,
     make_jurisdiction,
@@ -149,6 +149,12 @@ def answers():
         for status in Status.values
     ]
     years = sorted({m.deadline.year for m in Milestone.objects.all()})
+    # The deadline-year page's rows, in its order (from the snapshot: its copies).
+    plans_in_status["deadline years"] = [
+        [m.pk for m in deadline_year_milestones(year, day, status)]
+        for year in years
+        for status in (None, *Status.values)
+    ]
     cards = [scorecards.national_scorecard().as_dict()]
     # National, per jurisdiction and the map's due figures: sums of the plans' rows when
     # the snapshot answers, grouped milestones' statuses otherwise.
@@ -186,8 +192,19 @@ def assert_snapshot_equals_live():
         assert any("plans_planyearsnapshot" in q["sql"] for q in queries.captured_queries)
     with live():
         assert from_snapshot == answers()
-    # Each plan's row carries the plan's own issue date (the status filter's order).
+    # Each plan's row carries the plan's own issue date (the status filter's order), each
+    # milestone's its deadline, position, plan and jurisdiction code (the deadline-year
+    # page's order).
     assert not PlanSnapshot.objects.exclude(issued_on=F("plan__issued_on")).exists()
+    copies = {
+        "deadline": "milestone__deadline",
+        "position": "milestone__position",
+        "plan_ref": "milestone__plan_id",
+        "jurisdiction_code": "milestone__plan__jurisdiction__code",
+    }
+    assert MilestoneSnapshot.objects.count() == Milestone.objects.count()
+    for copy, original in copies.items():
+        assert not MilestoneSnapshot.objects.exclude(**{copy: F(original)}).exists(), copy
 
 
 def apply(op, source, user) -> None:
@@ -416,6 +433,49 @@ def test_a_plans_new_issue_date_reaches_its_row_and_the_status_filters_order(fre
             )
         )
     assert live_order == listed()
+    assert_snapshot_equals_live()
+
+
+def test_the_deadline_years_order_follows_moves_and_new_codes(fresh):
+    """The deadline-year page sorts a day's milestones by their jurisdiction's code, plan
+    and position, from the snapshot's copies: a plan moved to another jurisdiction, a
+    jurisdiction's new code and a milestone's new position or deadline reorder it at once."""
+    first, day = fresh["plan"], snapshot.today()
+    due = datetime.date(2027, 12, 31)  # the fixture's parent milestone's deadline
+    other = make_jurisdiction(code="900000")
+    second = make_plan(jurisdiction=other)
+    a = make_milestone(plan=second, deadline=due, position=2)
+    b = make_milestone(plan=second, deadline=due, position=1)
+
+    def order():
+        with CaptureQueriesContext(connection) as queries:
+            rows = [m.pk for m in deadline_year_milestones(2027, day, None)]
+        assert (
+            '"plans_milestonesnapshot"."jurisdiction_code"' in queries.captured_queries[-1]["sql"]
+        )
+        with live():
+            assert [m.pk for m in deadline_year_milestones(2027, day, None)] == rows
+        return rows
+
+    parent = fresh["parent"].pk
+
+    def due_last_day():
+        return [pk for pk in order() if pk in {a.pk, b.pk, parent}]
+
+    assert due_last_day() == [b.pk, a.pk, parent]  # 900000 before 910000; by position
+    b.position = 3  # a new position
+    b.save()
+    assert due_last_day() == [a.pk, b.pk, parent]
+    second.jurisdiction = make_jurisdiction(code="990000")  # the plan moves
+    second.save()
+    assert due_last_day() == [parent, a.pk, b.pk]
+    other = second.jurisdiction
+    other.code = "100000"  # the jurisdiction's code changes
+    other.save()
+    assert due_last_day() == [a.pk, b.pk, parent]
+    a.deadline = datetime.date(2027, 1, 1)  # an earlier deadline that year
+    a.save()
+    assert order()[0] == a.pk
     assert_snapshot_equals_live()
 
 
