@@ -440,7 +440,7 @@ def test_the_deadline_years_order_follows_moves_and_new_codes(fresh):
     """The deadline-year page sorts a day's milestones by their jurisdiction's code, plan
     and position, from the snapshot's copies: a plan moved to another jurisdiction, a
     jurisdiction's new code and a milestone's new position or deadline reorder it at once."""
-    first, day = fresh["plan"], snapshot.today()
+    day = snapshot.today()
     due = datetime.date(2027, 12, 31)  # the fixture's parent milestone's deadline
     other = make_jurisdiction(code="900000")
     second = make_plan(jurisdiction=other)
