@@ -172,7 +172,14 @@ def _ordering_terms(meta) -> list[str]:
 
 
 class RelatedRows(_RelatedDescriptor):
-    """The related rows, whole, in the related model's Meta.ordering (then id)."""
+    """The related rows, in the related model's Meta.ordering (then id): whole, or without
+    the fields named in `defer` (loaded from the database if read, as Django's own
+    deferred fields are). The pages that list sources never show their timestamps: two
+    values a row not read and converted."""
+
+    def __init__(self, field_name: str, *, defer: tuple[str, ...] = ()):
+        super().__init__(field_name)
+        self.defer = frozenset(defer)
 
     def _grouped(self, instances) -> dict:
         return RelatedRows.fetch((self, instances))[self]
@@ -196,7 +203,13 @@ class RelatedRows(_RelatedDescriptor):
             links.append(link)
             params += link_params
         quote = connections[alias].ops.quote_name
-        columns = ", ".join(f"t.{quote(field.column)}" for field in target._meta.concrete_fields)
+        # A field is left out only where every relation read here defers it.
+        deferred = frozenset.intersection(*(descriptor.defer for descriptor, _ in wanted))
+        columns = ", ".join(
+            f"t.{quote(field.column)}"
+            for field in target._meta.concrete_fields
+            if field.primary_key or field.name not in deferred
+        )
         sql = (
             f"SELECT {columns}, l.link_kind, l.link_owner FROM ({' UNION ALL '.join(links)}) l "
             f"{_join_and_order(target, alias, 'l.link_target')}"

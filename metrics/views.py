@@ -1,7 +1,7 @@
 """Indicator pages: the list with each indicator's latest value, and one indicator's
 chart and table of observations against targets."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
@@ -11,7 +11,7 @@ from govtracker.prepared import PreparedQuery
 from metrics import charts
 from metrics.models import Indicator, IndicatorTarget, Observation
 from metrics.tables import ObservationTable
-from plans.models import Jurisdiction
+from plans.models import Jurisdiction, Source
 from plans.views import PAGE_SIZE, BadQuery, BadQueryMixin, csv_response
 
 # Indicators are national unless a page asks for another jurisdiction.
@@ -69,9 +69,13 @@ class IndicatorListView(ListView):
 
 
 # The indicator page's queries (govtracker/prepared.py), besides its table's.
+# The page shows no row's timestamps (`created`, `modified`): they are not read.
+TIMESTAMPS = ("created", "modified")
 INDICATOR_BY_SLUG = PreparedQuery(
     "indicator-by-slug",
-    lambda slug: Indicator.objects.prefetch_related("sources").filter(slug=slug),
+    lambda slug: Indicator.objects.prefetch_related(
+        Prefetch("sources", queryset=Source.objects.defer(*TIMESTAMPS))
+    ).filter(slug=slug),
 )
 JURISDICTION_BY_CODE = PreparedQuery(
     "indicator-jurisdiction",
@@ -80,15 +84,18 @@ JURISDICTION_BY_CODE = PreparedQuery(
 # The chart's latest points (drawn oldest first) and its targets.
 CHART_SERIES = PreparedQuery(
     "indicator-chart-series",
-    lambda indicator_id, jurisdiction_id: Observation.objects.filter(
-        indicator=indicator_id, jurisdiction=jurisdiction_id
-    ).order_by("-as_of")[:CHART_POINTS],
+    lambda indicator_id, jurisdiction_id: (
+        Observation.objects.filter(indicator=indicator_id, jurisdiction=jurisdiction_id)
+        .defer(*TIMESTAMPS)
+        .order_by("-as_of")[:CHART_POINTS]
+    ),
 )
 CHART_TARGETS = PreparedQuery(
     "indicator-chart-targets",
     lambda indicator_id, jurisdiction_id: (
         IndicatorTarget.objects.filter(indicator=indicator_id, jurisdiction=jurisdiction_id)
         .select_related("source")
+        .defer(*(f"source__{name}" for name in TIMESTAMPS))
         .order_by("due_on")[:CHART_POINTS]
     ),
 )

@@ -422,7 +422,7 @@ class Plan(FastLoading, RememberedChoiceLabels, VersionedModel):
     )
     # The API's "sources": their ids; the pages': their rows (both govtracker/related.py).
     source_ids = RelatedIds("sources")
-    source_list = RelatedRows("sources")
+    source_list = RelatedRows("sources", defer=("created", "modified"))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 
@@ -1043,7 +1043,7 @@ class ProgressUpdate(FastLoading, VersionedModel):
         help_text=_("At least one source: every reported figure must be traceable."),
     )
     source_ids = RelatedIds("sources")  # as Plan's
-    source_list = RelatedRows("sources")
+    source_list = RelatedRows("sources", defer=("created", "modified"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
