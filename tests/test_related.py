@@ -92,8 +92,7 @@ def test_updates_have_their_sources_ids_too():
 def rows(sources) -> list[tuple]:
     """What a page reads of each source, with the Python types of its fields."""
     return [
-        (s.pk, s.title, s.title_en, s.publisher, s.url, s.published_on, s.citation)
-        for s in sources
+        (s.pk, s.title, s.title_en, s.publisher, s.url, s.published_on, s.citation) for s in sources
     ]
 
 
