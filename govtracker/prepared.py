@@ -194,9 +194,14 @@ class PreparedQuery:
     # tracemalloc), so a query holds at most about 6 MiB; past the limit it starts afresh.
     LIMIT = 128
 
-    def __init__(self, name: str, build, *, literal: bool = False, page_rows=None):
+    def __init__(self, name: str, build, *, literal: bool = False, page_rows=None, count=None):
         self.name = name
         self.build = build
+        # How the list's rows are counted, where counting `build(...)` would read more than
+        # the count needs: `count(*values, **shape)`, a QuerySet of the same rows in any
+        # order (the deadline-year page's, by the milestone's own deadline and its index,
+        # where the page's order reads the snapshot's copy).
+        self.count = count
         # Keys first, for a page of a list whose rows join more than its filters and order
         # need (a plan's progress from the status snapshot): `page_rows(**shape)` is the
         # QuerySet of the rows without the list's filters, and a page is its rows whose keys
@@ -342,6 +347,8 @@ class PreparedRows:
         return f"count:prepared:{self.query.name}:{digest.hexdigest()}"
 
     def count(self) -> int:
+        if self.query.count is not None:
+            return self.query.count(*self.values, **self.shape).count()
         return self.queryset().count()
 
     def __getitem__(self, window: slice) -> list:

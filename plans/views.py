@@ -617,6 +617,15 @@ class DeadlineIndexView(TemplateView):
         return context
 
 
+def deadline_year_due(year: int, as_of: datetime.date, status: str | None):
+    """The milestones due in `year` with their status on `as_of` (only those in `status`,
+    if given), by their own deadline, in no order: what the page's rows are, counted."""
+    milestones = Milestone.objects.with_status(as_of)
+    if status:
+        milestones = milestones.filter(status=status)
+    return milestones.due_in_year(year).order_by()
+
+
 def deadline_year_milestones(year: int, as_of: datetime.date, status: str | None):
     """The milestones due in `year` with their status on `as_of` (only those in `status`,
     if given), by deadline, then jurisdiction, plan and position (and id). From the
@@ -641,7 +650,13 @@ def deadline_year_milestones(year: int, as_of: datetime.date, status: str | None
 
 
 DEADLINE_YEAR_ROWS = PreparedQuery(
-    "deadline-year", lambda **shape: deadline_year_milestones(**shape), literal=True
+    "deadline-year",
+    lambda **shape: deadline_year_milestones(**shape),
+    literal=True,
+    # Counted by the milestones' own deadline, from its index: the page's order reads the
+    # snapshot's copy, and counting by that joined 117,000 snapshot rows to their
+    # milestones (155 ms, on every request with the data cache off).
+    count=lambda **shape: deadline_year_due(**shape),
 )
 
 

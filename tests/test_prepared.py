@@ -456,3 +456,28 @@ def test_keys_first_pages_match_the_querysets(provinces):
             assert "LIMIT 2" in queries[0]["sql"].split(" IN (", 1)[1]
             pages.append(rows)
         assert pages == [plain[:2], plain[2:4], plain[4:]]
+
+
+def test_a_list_with_its_own_count_is_counted_by_it(provinces):
+    """PreparedQuery(count=...): the paginator's count is that QuerySet's (the deadline-year
+    page counts by the milestone's own deadline while its rows are read in the snapshot's
+    order); the pages are the list's own."""
+    for n in range(5):
+        make_plan(jurisdiction=provinces[0], slug=f"fictional-counted-{n}")
+    counted = []
+
+    def count(jurisdiction_id):
+        counted.append(jurisdiction_id)
+        return Plan.objects.filter(jurisdiction=jurisdiction_id)
+
+    query = PreparedQuery(
+        "test-own-count",
+        lambda jurisdiction_id: Plan.objects.filter(jurisdiction=jurisdiction_id).order_by("slug"),
+        count=count,
+    )
+    paginator = DataVersionedPaginator(query.list(provinces[0].pk), 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 5
+    assert counted == [provinces[0].pk]
+    assert "ORDER BY" not in queries[-1]["sql"] and "COUNT(" in queries[-1]["sql"]
+    assert [p.slug for p in paginator.page(3).object_list] == ["fictional-counted-4"]
