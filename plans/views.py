@@ -345,12 +345,17 @@ PLAN_PAGE_PLAN = PreparedQuery(
         Plan.objects.with_progress(as_of, counts=False)
         .select_related("jurisdiction__parent")
         .filter(slug=slug)
+        # `modified` gives the page's "last updated" (_last_updated); `created`, nothing.
+        .defer("created")
     ),
 )
 PLAN_MILESTONES = PreparedQuery(
     "plan-milestones",
     lambda plan_id, *, as_of: (
-        Milestone.objects.with_status(as_of).filter(plan=plan_id).order_by("position", "id")
+        Milestone.objects.with_status(as_of)
+        .filter(plan=plan_id)
+        .defer("created")
+        .order_by("position", "id")
     ),
 )
 
