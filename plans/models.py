@@ -26,7 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from govtracker.db import ONE, AsFloat, Clamp01, DateValue, DaysBetween, SubqueryCount
+from govtracker.db import (
+    ONE,
+    AsFloat,
+    Clamp01,
+    DateValue,
+    DaysBetween,
+    IntegerColumnOr0,
+    SubqueryCount,
+)
 from govtracker.loading import FastLoading
 from govtracker.locking import VersionedModel
 from govtracker.related import RelatedIds, RelatedRows
@@ -305,7 +313,7 @@ class PlanQuerySet(models.QuerySet):
             return self.live_progress(as_of, include_unpublished=include_unpublished, counts=counts)
         # A plan without a row has no milestone (rows are written with the milestones').
         columns = {
-            name: Coalesce(F(f"snapshot__{name}"), Value(0))
+            name: IntegerColumnOr0(F(f"snapshot__{name}"))
             for name in ("n_milestones", "n_unreported", *(f"n_{s}" for s in Status.values))
             if counts
         }

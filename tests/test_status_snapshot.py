@@ -623,3 +623,18 @@ def test_backup_import_rebuilds_the_snapshot(tmp_path):
         assert snapshot.is_fresh(snapshot.today())
         assert row(milestone).progress == 0.5
         assert_snapshot_equals_live()
+
+
+def test_a_plans_counts_from_the_snapshot_are_ints(fresh):
+    """Read as the database gives them (IntegerColumnOr0, no int() per value): ints on
+    both databases, 0 for a plan without a snapshot row, as computed live."""
+    bare = make_plan(jurisdiction=fresh["province"])  # no milestone: no row
+    names = ["n_milestones", "n_unreported", *(f"n_{s}" for s in Status.values)]
+    plans = {plan.pk: plan for plan in Plan.objects.with_progress()}
+    with live():
+        computed = {plan.pk: plan for plan in Plan.objects.with_progress()}
+    for pk in (fresh["plan"].pk, bare.pk):
+        counts = [getattr(plans[pk], name) for name in names]
+        assert all(type(count) is int for count in counts), counts
+        assert counts == [getattr(computed[pk], name) for name in names]
+    assert plans[bare.pk].n_milestones == 0 and plans[fresh["plan"].pk].n_milestones == 2
