@@ -73,6 +73,11 @@ class SubqueryCount(Subquery):
     template = "(SELECT COUNT(*) FROM (%(subquery)s) gt_counted)"
     output_field = IntegerField()
 
+    @property
+    def convert_value(self):
+        # COUNT(*) is a Python int from both databases: no int() per row (IntegerColumnOr0).
+        return self._convert_value_noop
+
 
 class IntegerColumnOr0(Coalesce):
     """COALESCE(an integer column, 0), read as the database gives it.

@@ -638,3 +638,7 @@ def test_a_plans_counts_from_the_snapshot_are_ints(fresh):
         assert all(type(count) is int for count in counts), counts
         assert counts == [getattr(computed[pk], name) for name in names]
     assert plans[bare.pk].n_milestones == 0 and plans[fresh["plan"].pk].n_milestones == 2
+    # The API's milestone count (SubqueryCount, also read as given): every milestone.
+    listed = {plan.pk: plan.milestone_count for plan in Plan.objects.for_list()}
+    assert listed == {fresh["plan"].pk: 4, bare.pk: 0}
+    assert all(type(count) is int for count in listed.values())
