@@ -25,7 +25,7 @@ def _observations(indicator_id):
         Observation.objects.filter(indicator=indicator_id)
         .select_related("jurisdiction", "source")
         # The table shows neither row's timestamps: 100 a page not read and parsed.
-        .defer("created", "modified", "source__created", "source__modified")  # not shown
+        .defer("created", "modified", "source__created", "source__modified")
         .order_by("-as_of", "jurisdiction__code")
     )
 

@@ -622,13 +622,16 @@ class DeadlineIndexView(TemplateView):
         return context
 
 
-def deadline_year_due(year: int, as_of: datetime.date, status: str | None):
-    """The milestones due in `year` with their status on `as_of` (only those in `status`,
-    if given), by their own deadline, in no order: what the page's rows are, counted."""
+def _with_status_in(as_of: datetime.date, status: str | None):
+    """Milestones with their status on `as_of`, only those in `status` if given."""
     milestones = Milestone.objects.with_status(as_of)
-    if status:
-        milestones = milestones.filter(status=status)
-    return milestones.due_in_year(year).order_by()
+    return milestones.filter(status=status) if status else milestones
+
+
+def deadline_year_due(year: int, as_of: datetime.date, status: str | None):
+    """The deadline-year page's rows by the milestones' own deadline, in no order: what
+    the page counts."""
+    return _with_status_in(as_of, status).due_in_year(year).order_by()
 
 
 def deadline_year_milestones(year: int, as_of: datetime.date, status: str | None):
@@ -636,9 +639,7 @@ def deadline_year_milestones(year: int, as_of: datetime.date, status: str | None
     if given), by deadline, then jurisdiction, plan and position (and id). From the
     snapshot, when it answers for `as_of`, by its copies of those columns, which its
     index holds in that order (MilestoneSnapshot)."""
-    milestones = Milestone.objects.with_status(as_of).for_table()
-    if status:
-        milestones = milestones.filter(status=status)
+    milestones = _with_status_in(as_of, status).for_table()
     if snapshot.is_fresh(as_of):
         return milestones.filter(
             snapshot__deadline__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31))

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 
+from plans.models import Plan
 from tests.factories import make_jurisdiction, make_milestone, make_plan, make_tracked_plan
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,10 @@ def test_jurisdiction_filter_includes_the_jurisdictions_directly_under_it(client
     assert sorted(slugs(client.get(f"/en/plans/?jurisdiction={code}"))) == ["city", "tracked"]
     other = plans["south_province"].code
     assert slugs(client.get(f"/en/plans/?jurisdiction={other}")) == ["south"]
+    # A jurisdiction with none under it: its own plans alone; a code nobody has: none.
+    city = Plan.objects.get(slug="city").jurisdiction.code
+    assert slugs(client.get(f"/en/plans/?jurisdiction={city}")) == ["city"]
+    assert slugs(client.get("/en/plans/?jurisdiction=NOSUCH9")) == []
 
 
 def test_status_filter_follows_the_as_of_date(client, plans):
