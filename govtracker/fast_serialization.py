@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import partial
 from operator import attrgetter
 from types import BuiltinFunctionType, FunctionType, MethodType
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -18,6 +19,7 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from rest_framework import ISO_8601, serializers
@@ -27,6 +29,7 @@ from rest_framework.reverse import reverse as drf_reverse
 from rest_framework.settings import api_settings
 
 from govtracker.copying import containers_of, twin
+from govtracker.loading import STORING_DESCRIPTORS
 from govtracker.memo import Remembered
 from govtracker.related import RelatedIds
 
@@ -106,15 +109,18 @@ class FastRepresentationMixin:
             return self._read_fields(instance, True)
         compiled = self._compiled_row
         if compiled is None:
-            if not self._read_one_row:
-                # Compiling costs more than it saves on one row (a detail, a write's answer):
-                # a list's rows after its first are read by the compiled function.
-                self._read_one_row = True
-                return self._read_fields(instance, False)
-            readers = self._readers(False)
-            compiled = self._compiled_row = _compile_row(
-                [(name, read, _inline_column(field)) for field, (name, read) in readers]
-            )
+            compiled = self._shared_row()
+            if compiled is None:
+                if not self._read_one_row:
+                    # Compiling costs more than it saves on one row (a write's answer):
+                    # a list's rows after its first are read by the compiled function.
+                    self._read_one_row = True
+                    return self._read_fields(instance, False)
+                readers = self._readers(False)
+                compiled = _compile_row(
+                    [(name, read, _inline_column(field), None) for field, (name, read) in readers]
+                )()
+            self._compiled_row = compiled
         try:
             return compiled(instance)
         except Exception:  # noqa: BLE001 - the row read field by field, as DRF would
@@ -122,6 +128,19 @@ class FastRepresentationMixin:
 
     _compiled_row = None
     _read_one_row = False
+
+    def _shared_row(self):
+        """The row function shared by this serializer's class for requests like this one
+        (_shared_rows), its method fields bound to this serializer; None where there is
+        none to share."""
+        key = _shared_row_key(self)
+        if key is None:
+            return None
+        shared = _shared_rows.get(key, lambda: _share_row(self))
+        if shared is None:
+            return None
+        make, methods = shared
+        return make(*[getattr(self, name) for name in methods])
 
     def _readers(self, mapping: bool) -> list:
         """[(field, (name, reader))] for the readable fields, compiled at the first row."""
@@ -192,56 +211,162 @@ _COMPOUND_FIELDS = (
 
 
 # A row read in one call: a function written for the serializer's fields (_compile_row),
-# which reads each column that needs no more than a builtin's conversion (a text, a number)
-# straight from the row's __dict__ and calls each other field's reader, and builds the
-# dictionary at once: per row about a third of the cost of calling a reader per field in a
-# loop. Anything off that path (a column not loaded, a field that skips itself, a value a
-# reader leaves to DRF by raising) makes it give up on the row, which is then read field by
-# field as before: the same dictionary, or the same error.
-_INLINE_CONVERSIONS = {str: "str", int: "int", float: "float"}
+# which reads each column and annotation straight from the row's __dict__ and converts the
+# common types of value in line (a text, a number, a date, a choice), calls each other
+# field's reader, and builds the dictionary at once: per row about a third of the cost of
+# calling a reader per field in a loop. A value of another type goes through its field's
+# reader. Anything off that path (a column not loaded, a field that skips itself, a value
+# a reader leaves to DRF by raising) makes it give up on the row, which is then read field
+# by field as before: the same dictionary, or the same error.
+#
+# The function is written once per serializer class and kind of request, not per request
+# (_shared_rows): its readers were 10-15 % of the API's plans list, most of it deciding
+# again what each field is. Shared readers hold nothing of a request but what the key
+# names (_shared_row_key); they raise _OffPath where a request's own readers would ask
+# DRF (the row is then read field by field by that request's serializer, as above); a
+# method field is bound to each request's serializer when the function is made for it.
 
 
-def _inline_column(field):
-    """(column attribute, conversion's name) for a field that reads a plain column of its
-    model and converts it with str, int or float (its DRF to_representation), else None."""
+def _shared_row_key(serializer):
+    """What a shared row function depends on besides the serializer's class: the language
+    (labels, page addresses), the current time zone (timestamps), and what DRF draws a
+    hyperlink from (_link_key): the format, the request's scheme and host, its ?format=,
+    the script prefix and the URLconf. None for a request with a versioning scheme or
+    without a request, whose serializers compile their own."""
+    context = serializer.context
+    request = context.get("request")
+    if request is None or getattr(request, "versioning_scheme", None) is not None:
+        return None
+    override = api_settings.URL_FORMAT_OVERRIDE
+    return (
+        type(serializer),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        context.get("format"),
+        request.scheme,
+        request.get_host(),
+        tuple(request.GET.getlist(override)) if override else None,
+        get_script_prefix(),
+        get_urlconf(),
+    )
+
+
+# (make, method names) by _shared_row_key, or None for a serializer with a field no
+# shared reader reads (a nested serializer): a few per serializer class.
+_shared_rows = Remembered(1000)
+
+
+@receiver(setting_changed)
+def _forget_shared_rows(**kwargs):
+    _shared_rows.clear()
+
+
+def _share_row(serializer):
+    """(make, method names) for the serializer's fields, or None: make(*bound methods)
+    answers the row function."""
+    fields, methods = [], []
+    for field in serializer._readable_fields:
+        if _same(field, serializers.SerializerMethodField, "get_attribute", "to_representation"):
+            fields.append((field.field_name, None, None, len(methods)))
+            methods.append(field.method_name)
+            continue
+        read = _reader(field, False, strict=True)
+        if read is None:
+            return None
+        fields.append((field.field_name, read, _inline_column(field, strict=True), None))
+    return _compile_row(fields), tuple(methods)
+
+
+class _Inline(NamedTuple):
+    """How the compiled row reads a field: its attribute, read from the row's __dict__,
+    and the field's conversion (_conversion)."""
+
+    attribute: str
+    conversion: "_Conversion"
+
+
+def _inline_column(field, strict: bool = False) -> _Inline | None:
+    """How to read `field` in line: a column of its model or an annotation, kept in the
+    row's __dict__ (no descriptor of the class does more than store it there), with a
+    conversion known to _conversion. None for any other field."""
     s = serializers
     if not _same(field, s.Field, "get_attribute") or isinstance(field, s.RelatedField):
         return None
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or len(field.source_attrs) != 1:
+        return None
+    (attribute,) = field.source_attrs
     model_field = _model_field(field)
-    if (
-        model_field is None
-        or not model_field.concrete
-        or model_field.is_relation
-        or field.source_attrs != [model_field.attname]
+    if model_field is not None and (
+        not model_field.concrete or model_field.is_relation or model_field.attname != attribute
     ):
         return None
-    return (model_field.attname, _INLINE_CONVERSIONS.get(_converter(field)))
+    conversion = _conversion(field, strict)
+    if conversion is None or not _kept_in_dict(model, attribute):
+        return None
+    return _Inline(attribute, conversion)
+
+
+def _kept_in_dict(model, attribute: str) -> bool:
+    """Whether reading `attribute` of an instance answers what its __dict__ holds: no class
+    attribute of that name (an annotation), or a column's descriptor that reads it there
+    (govtracker/loading.py). A method or property of that name is read by the reader."""
+    for klass in model.__mro__:
+        if attribute in klass.__dict__:
+            return type(klass.__dict__[attribute]) in STORING_DESCRIPTORS
+    return True
+
+
+# The code of a row's value for each kind of conversion, after `v := d[...]` is not None:
+# the common type in line, another through the field's reader (`read`).
+_INLINE_CODE = {
+    "str": "v if type(v) is str else str(v)",
+    "int": "v if type(v) is int else int(v)",
+    "float": "v if type(v) is float else float(v)",
+    "bool": "v if v is True or v is False else read(instance)",
+    "choice": "data.get(v, v) if type(v) is str else read(instance)",
+    "date": "v.isoformat() if type(v) is data else read(instance)",
+    "typed": "convert(v) if type(v) is data else read(instance)",
+}
 
 
 def _compile_row(fields: list) -> Callable:
-    """A function of a row answering {name: value} for `fields`, [(name, reader, column)],
-    in their order (_inline_column's column, or None to call the reader). It raises where
-    reading field by field would do something else than return a value (see above)."""
-    lines, scope = [], {"str": str, "int": int, "float": float}
-    for index, (name, read, column) in enumerate(fields):
+    """make(*methods), answering a function of a row that answers {name: value} for
+    `fields`, [(name, reader, _Inline or None, method index or None)], in their order; a
+    field with a method index calls that method, bound by make(). The row function raises
+    where reading field by field would do something else than return a value (see
+    above)."""
+    lines, scope, methods = [], {}, []
+    for index, (name, read, inline, method) in enumerate(fields):
         key = repr(name)
-        if column is None or column[1] is None:
-            scope[f"read_{index}"] = read
+        if method is not None:
+            methods.append(f"method_{method}")
+            lines.append(f"{key}: method_{method}(instance)")
+            continue
+        scope[f"read_{index}"] = read
+        if inline is None:
             lines.append(f"{key}: read_{index}(instance)")
             continue
-        attname, conversion = column
+        conversion = inline.conversion
+        scope[f"data_{index}"] = conversion.data
+        scope[f"convert_{index}"] = conversion.convert
+        code = _INLINE_CODE[conversion.kind]
+        for word in ("read", "data", "convert"):
+            code = re.sub(rf"\b{word}\b", f"{word}_{index}", code)
         # None stays None (DRF's to_representation is not called for it).
-        lines.append(
-            f"{key}: None if (v := d[{attname!r}]) is None else "
-            f"(v if type(v) is {conversion} else {conversion}(v))"
-        )
-    source = "def row(instance):\n    d = instance.__dict__\n    return {\n"
-    source += "".join(f"        {line},\n" for line in lines) + "    }\n"
+        lines.append(f"{key}: None if (v := d[{inline.attribute!r}]) is None else ({code})")
+    source = (
+        f"def make({', '.join(methods)}):\n"
+        "    def row(instance):\n"
+        "        d = instance.__dict__\n"
+        "        return {\n" + "".join(f"            {line},\n" for line in lines) + "        }\n"
+        "    return row\n"
+    )
     code = _row_code.get(source)
-    if code is None:  # compiled once per serializer class and set of readers, not per request
+    if code is None:  # compiled once per serializer class and set of readers
         code = _row_code[source] = compile(source, "<fast_serialization row>", "exec")
     exec(code, scope)  # noqa: S102 - our own code, from the fields' names and columns
-    return scope["row"]
+    return scope["make"]
 
 
 # The compiled row functions' code, by their source: one per serializer (and the fields it
@@ -260,12 +385,21 @@ def _drf_reader(field):
     return read
 
 
-def _reader(field, mapping: bool):
-    drf = _drf_reader(field)
+def _reader(field, mapping: bool, strict: bool = False):
+    """The field's reader: a fast one, or DRF's. `strict`: a reader to share between
+    requests, which raises _OffPath where it would ask DRF (see _shared_rows), or None
+    where there is no fast one."""
+    drf = _off_path if strict else _drf_reader(field)
     try:
-        return _fast_reader(field, mapping, drf) or drf
+        fast = _fast_reader(field, mapping, drf, strict)
     except Exception:  # a field this code misjudged: DRF reads it (and fails, if it must)
-        return drf
+        fast = None
+    return fast if fast is not None or strict else drf
+
+
+def _off_path(*args):
+    """A shared reader's answer where a request's own reader would ask DRF."""
+    raise _OffPath
 
 
 def _same(field, base, *methods: str) -> bool:
@@ -275,17 +409,20 @@ def _same(field, base, *methods: str) -> bool:
     )
 
 
-def _fast_reader(field, mapping: bool, drf):
+def _fast_reader(field, mapping: bool, drf, strict: bool = False):
     """A reader for `field` that answers what `drf` answers, or None."""
     # govtracker.api defines the field and imports this module.
     from govtracker.api import PageURLField
 
     s = serializers
+    drf_convert = field.to_representation
     if _same(field, s.SerializerMethodField, "get_attribute", "to_representation"):
+        if strict:  # bound to each request's serializer instead (_share_row)
+            return None
         method = getattr(field.parent, field.method_name)
         return lambda instance: None if instance is None else method(instance)
     if _same(field, PageURLField, "get_attribute", "to_representation"):
-        return _page_url_reader(field, mapping, drf)
+        return _page_url_reader(field, mapping, drf, strict)
     if isinstance(field, s.HyperlinkedRelatedField):
         return _link_reader(field, mapping, drf)
     if isinstance(field, s.ManyRelatedField):
@@ -298,7 +435,10 @@ def _fast_reader(field, mapping: bool, drf):
         slug = attrgetter(field.slug_field.replace("__", "."))
         return _value_reader(_getter(field, mapping), slug, drf)
     if _same(field, s.Field, "get_attribute"):
-        return _value_reader(_getter(field, mapping), _converter(field), drf)
+        conversion = _conversion(field, strict)
+        if conversion is None:
+            return None if strict else _value_reader(_getter(field, mapping), drf_convert, drf)
+        return _value_reader(_getter(field, mapping), conversion.convert, drf)
     return None
 
 
@@ -392,43 +532,64 @@ def _pk_getter(field, mapping: bool):
     return attrgetter(model_field.attname)
 
 
-def _converter(field):
-    """What field.to_representation() makes of a value that is not None: the same, made
-    faster for the types of a row's columns."""
-    s, drf = serializers, field.to_representation
+class _Conversion(NamedTuple):
+    """What a field's to_representation() makes of a value that is not None, made faster
+    for the types of a row's columns: `convert`, and for the compiled row (_INLINE_CODE)
+    its `kind` and `data` (a choice's mapping, the type a converter expects)."""
+
+    kind: str
+    convert: Callable
+    data: object = None
+
+
+def _conversion(field, strict: bool = False) -> _Conversion | None:
+    """The field's _Conversion, None for a field this does not know. A value of another
+    type than expected goes to the field's own to_representation(), or with `strict`
+    raises _OffPath (a shared reader's way)."""
+    s = serializers
+    drf = _off_path if strict else field.to_representation
     for base, convert in [(s.CharField, str), (s.IntegerField, int), (s.FloatField, float)]:
         if _same(field, base, "to_representation"):
-            return convert
+            return _Conversion(convert.__name__, convert)
     if _same(field, s.BigIntegerField, "to_representation"):  # ids: numbers unless asked
         if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
-            return drf
-        return int
+            return None
+        return _Conversion("int", int)
     if _same(field, s.BooleanField, "to_representation"):
-        return lambda value: value if value is True or value is False else drf(value)
+        return _Conversion(
+            "bool", lambda value: value if value is True or value is False else drf(value)
+        )
     if _same(field, s.ChoiceField, "to_representation"):
         choices = field.choice_strings_to_values
-        return lambda value: choices.get(value, value) if type(value) is str else drf(value)
+        return _Conversion(
+            "choice",
+            lambda value: choices.get(value, value) if type(value) is str else drf(value),
+            choices,
+        )
     if _same(field, s.DateField, "to_representation") and _iso(field, api_settings.DATE_FORMAT):
         date = datetime.date
-        return lambda value: value.isoformat() if type(value) is date else drf(value)
+        return _Conversion(
+            "date", lambda value: value.isoformat() if type(value) is date else drf(value), date
+        )
     if _same(field, s.DateTimeField, "to_representation", "enforce_timezone") and _iso(
         field, api_settings.DATETIME_FORMAT
     ):
-        return _datetime_converter(field)
+        convert = _datetime_converter(field, drf)
+        return None if convert is None else _Conversion("typed", convert, datetime.datetime)
     if _same(field, s.DecimalField, "to_representation", "quantize"):
-        return _decimal_converter(field)
-    return drf
+        convert = _decimal_converter(field, drf)
+        return None if convert is None else _Conversion("typed", convert, Decimal)
+    return None
 
 
 def _iso(field, default) -> bool:
     return getattr(field, "format", default) == ISO_8601
 
 
-def _datetime_converter(field):
-    drf = field.to_representation
+def _datetime_converter(field, drf):
     zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
     if zone is None:
-        return drf
+        return None
 
     def convert(value):
         if type(value) is not datetime.datetime or value.utcoffset() is None:
@@ -442,8 +603,7 @@ def _datetime_converter(field):
     return convert
 
 
-def _decimal_converter(field):
-    drf = field.to_representation
+def _decimal_converter(field, drf):
     coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     if (
         not coerce
@@ -452,7 +612,7 @@ def _decimal_converter(field):
         or field.decimal_places is None
         or field.max_digits is None
     ):
-        return drf
+        return None
     # DRF's quantize(), its exponent and context made once instead of for every value.
     exponent = Decimal(".1") ** field.decimal_places
     context = decimal.getcontext().copy()
@@ -622,7 +782,7 @@ def _lookup_pattern(url: str, field):
     return re.compile(getattr(viewset, "lookup_value_regex", "[^/.]+"))
 
 
-def _page_url_reader(field, mapping: bool, drf):
+def _page_url_reader(field, mapping: bool, drf, strict: bool = False):
     """PageURLField: the request's scheme and host before the page's location, which is
     what build_absolute_uri() makes of a plain absolute path."""
     request = field.context.get("request")
@@ -646,6 +806,8 @@ def _page_url_reader(field, mapping: bool, drf):
             and "/../" not in location
         ):
             return origin + location
+        if strict:
+            raise _OffPath
         return field.to_representation(location)
 
     return read

@@ -28,7 +28,7 @@ from django.db.models.signals import post_init, pre_init
 #: The descriptors whose assignment on a new instance only stores the value. A foreign
 #: key's `_id` one also drops a related instance cached for another value, which a new
 #: instance has none of. Exactly these classes: a subclass may do more.
-_STORING_DESCRIPTORS = frozenset({DeferredAttribute, ForeignKeyDeferredAttribute})
+STORING_DESCRIPTORS = frozenset({DeferredAttribute, ForeignKeyDeferredAttribute})
 
 
 def _columns_only_stored(model: type[Model]) -> bool:
@@ -40,7 +40,7 @@ def _columns_only_stored(model: type[Model]) -> bool:
                 if field.attname in base.__dict__:
                     descriptor = base.__dict__[field.attname]
                     break
-        if type(descriptor) not in _STORING_DESCRIPTORS:
+        if type(descriptor) not in STORING_DESCRIPTORS:
             return False
     return True
 

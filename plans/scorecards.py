@@ -87,7 +87,7 @@ class Scorecard:
     def as_dict(self) -> dict:
         return {
             "as_of": self.as_of,
-            "counts": {s: self[s] for s in Status.values},
+            "counts": {s: self[s] for s in STATUSES},
             "total": self.total,
             "due": self.due,
             "due_delivered": self.due_delivered,
@@ -151,7 +151,7 @@ def _summed(rows, prefix: str, as_of: datetime.date, cls=Scorecard, **extra) -> 
     totals = rows.order_by().aggregate(
         **{name: Coalesce(Sum(f"{prefix}{name}"), 0) for name in SNAPSHOT_COUNTS}
     )
-    counts = {s: totals[f"n_{s}"] for s in Status.values if totals[f"n_{s}"]}
+    counts = {s: totals[f"n_{s}"] for s in STATUSES if totals[f"n_{s}"]}
     return cls(
         as_of=as_of,
         counts=counts,

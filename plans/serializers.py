@@ -5,6 +5,7 @@ milestone's id), which is also what a write sends, and as the URL of their API r
 """
 
 from functools import cached_property
+from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -15,8 +16,10 @@ from govtracker.locking import OptimisticLockSerializerMixin
 from plans.models import Jurisdiction, Milestone, Plan, ProgressUpdate, Source
 from plans.progress import Status
 
-# (status, the plan's annotation counting its top-level milestones in it)
-_STATUS_COUNTS = [(status, f"n_{status}") for status in Status.values]
+# The statuses, and the plan's annotations counting its top-level milestones in each, read
+# at once (Status.values builds its list anew at each use).
+_STATUSES = tuple(Status.values)
+_read_status_counts = attrgetter(*[f"n_{status}" for status in _STATUSES])
 
 
 class SourceSerializer(CleanedModelSerializer):
@@ -147,7 +150,7 @@ class PlanSerializer(OptimisticLockSerializerMixin, CleanedModelSerializer):
         }
     )
     def get_status_counts(self, plan) -> dict:
-        return {status: getattr(plan, count) for status, count in _STATUS_COUNTS}
+        return dict(zip(_STATUSES, _read_status_counts(plan), strict=True))
 
 
 class StatusInputsSerializer(FastRepresentationMixin, serializers.Serializer):

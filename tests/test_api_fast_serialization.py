@@ -336,7 +336,9 @@ def test_ids_as_strings_when_drf_is_asked_to_are_drfs_too(world, settings):
 def test_the_comparison_notices_a_fast_reader_that_differs(world, monkeypatch):
     """A test that could not fail is worth nothing: values left unconverted (dates as
     dates, decimals as decimals) must be caught."""
-    monkeypatch.setattr(fast_serialization, "_converter", lambda field: lambda value: value)
+    unconverted = fast_serialization._Conversion("typed", lambda value: value, object)
+    monkeypatch.setattr(fast_serialization, "_conversion", lambda field, strict=False: unconverted)
+    fast_serialization._shared_rows.clear()
     with pytest.raises(AssertionError):
         compare(PlanViewSet, "/api/v1/plans/")
 
@@ -354,35 +356,80 @@ def test_a_slug_its_url_pattern_refuses_fails_as_it_fails_with_drf(world):
 
 
 def test_every_field_of_a_list_has_a_fast_reader(world):
-    """A field that falls back to DRF's own reader costs DRF's time on every row: a change
-    of field type or source that does so should be a decision, not an accident."""
+    """A field that falls back to DRF's own reader costs DRF's time on every row, and one
+    with no reader to share makes every request compile its own: a change of field type or
+    source that does either should be a decision, not an accident."""
     for viewset, path in LISTS:
         view = list_view(viewset, path)
         serializer = view.get_serializer()
-        serializer.to_representation(view.get_queryset().first())
         drf_read = [
             name
-            for _field, (name, read) in serializer._fast_readers[False]
+            for _field, (name, read) in serializer._readers(False)
             if read.__qualname__.startswith("_drf_reader")
         ]
         assert drf_read == [], viewset.__name__
+        assert fast_serialization._share_row(serializer) is not None, viewset.__name__
 
 
-def test_plain_columns_are_read_in_the_rows_compiled_function(world):
-    """Texts and numbers of the model's own columns are read inline (_compile_row); a
-    link, a date, a computed value through its reader."""
+def test_columns_and_annotations_are_read_in_the_rows_compiled_function(world):
+    """Texts, numbers, dates, choices and timestamps of the model's own columns and of its
+    annotations are read inline (_compile_row); a link, a relation, a page's address and
+    a method through its reader."""
     view = list_view(PlanViewSet, "/api/v1/plans/")
     serializer = view.get_serializer()
-    serializer.to_representation(view.get_queryset().first())
-    inline = {
-        field.field_name: fast_serialization._inline_column(field)
-        for field, _reader in serializer._fast_readers[False]
-    }
+    inline = {}
+    for field in serializer._readable_fields:
+        column = fast_serialization._inline_column(field)
+        inline[field.field_name] = column and (column.attribute, column.conversion.kind)
     assert inline["title"] == ("title", "str")
     assert inline["id"] == ("id", "int")
     assert inline["version"] == ("version", "int")
-    for name in ("api_url", "html_url", "issued_on", "jurisdiction", "progress", "sources"):
-        assert inline[name] is None or inline[name][1] is None, name
+    assert inline["kind"] == ("kind", "choice")
+    assert inline["issued_on"] == ("issued_on", "date")
+    assert inline["created"] == ("created", "typed")
+    assert inline["milestone_count"] == ("milestone_count", "int")  # annotations
+    assert inline["progress"] == ("progress", "float")
+    for name in ("api_url", "html_url", "jurisdiction", "sources", "as_of", "status_counts"):
+        assert inline[name] is None, name
+
+
+def test_a_property_is_not_read_from_the_rows_dict(world):
+    """A field whose source is a property (or a method) of the model is read by its
+    reader: the row's __dict__ does not hold what the property answers."""
+
+    class WithProperty(fast_serialization.FastRepresentationMixin, serializers.ModelSerializer):
+        summary = serializers.CharField(source="display_title")
+
+        class Meta:
+            model = Plan
+            fields = ["id", "summary"]
+
+    serializer = WithProperty(context={"request": None})
+    fields = serializer.fields
+    assert fast_serialization._inline_column(fields["summary"]) is None
+    assert fast_serialization._inline_column(fields["id"]) is not None
+
+
+def test_rows_are_compiled_once_for_a_kind_of_request(world, monkeypatch):
+    """The row function is shared by the requests of one serializer class, language and
+    address (_shared_row_key), each binding its own method fields: the second request
+    compiles nothing and answers its own as_of."""
+    fast_serialization._shared_rows.clear()
+    built = []
+    share_row = fast_serialization._share_row
+    monkeypatch.setattr(
+        fast_serialization, "_share_row", lambda serializer: built.append(1) or share_row(serializer)
+    )
+    assert compare(PlanViewSet, "/api/v1/plans/") == 2
+    assert compare(PlanViewSet, "/api/v1/plans/?as_of=2022-06-30") == 2
+    assert len(built) == 1
+    view = list_view(PlanViewSet, "/api/v1/plans/?as_of=2022-06-30")
+    rows = view.get_serializer(view.get_queryset(), many=True).data
+    assert {row["as_of"] for row in rows} == {datetime.date(2022, 6, 30)}
+    with translation.override("en"):
+        compare(PlanViewSet, "/api/v1/plans/")
+    compare(PlanViewSet, "/api/v1/plans/", HTTP_HOST="example.org")
+    assert len(built) == 3
 
 
 def test_a_row_the_compiled_function_cannot_read_is_read_field_by_field(world):
@@ -400,10 +447,23 @@ def test_a_row_the_compiled_function_cannot_read_is_read_field_by_field(world):
         assert_same(a, b)
 
 
+def test_timestamps_of_a_shared_row_are_in_each_requests_time_zone(world):
+    """The time zone a timestamp is written in is the request's (a middleware may activate
+    one): a row function compiled under one zone is not given to a request in another."""
+    view = list_view(PlanViewSet, "/api/v1/plans/")
+    assert view.get_serializer(view.get_queryset(), many=True).data[0]["created"][-6:] == "+08:00"
+    with timezone.override(datetime.UTC):
+        compare(PlanViewSet, "/api/v1/plans/")
+        view = list_view(PlanViewSet, "/api/v1/plans/")
+        rows = view.get_serializer(view.get_queryset(), many=True).data
+        assert rows[0]["created"].endswith("Z")
+
+
 def test_a_field_that_skips_itself_is_left_out_as_drf_leaves_it_out(world, monkeypatch):
     """A reader raising SkipField (a write-only field's way, or a default's) stops the
     compiled function; reading field by field leaves the key out, as DRF does, and keeps
     the others in their order."""
+    monkeypatch.setattr(fast_serialization, "_shared_row_key", lambda serializer: None)
     view = list_view(PlanViewSet, "/api/v1/plans/")
     plan = view.get_queryset().first()
     serializer = view.get_serializer()
@@ -412,15 +472,15 @@ def test_a_field_that_skips_itself_is_left_out_as_drf_leaves_it_out(world, monke
         raise SkipField
 
     readers = serializer._readers(False)
-    index = next(i for i, (field, _r) in enumerate(readers) if field.field_name == "progress")
+    index = next(i for i, (field, _r) in enumerate(readers) if field.field_name == "jurisdiction")
     field, (name, _read) = readers[index]
     readers[index] = (field, (name, skipped))
     first = serializer.to_representation(plan)  # a first row is read field by field
     row = serializer.to_representation(plan)  # the next by the compiled function, which stops
     assert serializer._compiled_row is not None
     assert row == first
-    assert "progress" not in row
-    assert list(row) == [name for _f, (name, _r) in readers if name != "progress"]
+    assert "jurisdiction" not in row
+    assert list(row) == [name for _f, (name, _r) in readers if name != "jurisdiction"]
 
 
 # --- Whole responses ---------------------------------------------------------------------
