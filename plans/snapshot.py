@@ -67,6 +67,8 @@ STATE_PK = 1
 FIGURES = ("progress", "latest_update_on", "achieved_on")
 # Copied beside the figures: the deadline-year page's order (MilestoneSnapshot).
 ORDER_COPIES = ("deadline", "jurisdiction_code", "plan_ref", "position")
+# The milestone's own newest published update (a jurisdiction's latest updates).
+NEWEST_UPDATE = ("last_published_on", "last_published_ref")
 PLAN_FIGURES = (
     "progress",
     "n_milestones",
@@ -165,15 +167,30 @@ def _upsert(milestones, as_of: datetime.date, using: str) -> int:
     the snapshot: one INSERT ... SELECT from the live annotation; rows whose figures did
     not change are left alone. Then their statuses (`_upsert_status`). Returns the number
     of rows written."""
+    newest = (
+        ProgressUpdate.objects.filter(milestone=OuterRef("pk"))
+        .published(as_of)
+        .order_by("-published_on", "-id")
+    )
     figures = (
         milestones.using(using)
         .order_by()
         .with_figures(as_of, published_by=as_of)
-        .annotate(jurisdiction_code=F("plan__jurisdiction__code"), plan_ref=F("plan_id"))
-        .values_list("pk", *FIGURES, *ORDER_COPIES)
+        .annotate(
+            jurisdiction_code=F("plan__jurisdiction__code"),
+            plan_ref=F("plan_id"),
+            last_published_on=Subquery(newest.values("published_on")[:1]),
+            last_published_ref=Subquery(newest.values("pk")[:1]),
+        )
+        .values_list("pk", *FIGURES, *ORDER_COPIES, *NEWEST_UPDATE)
     )
     written = _insert_select(
-        MilestoneSnapshot, "milestone_id", (*FIGURES, *ORDER_COPIES), figures, as_of, using
+        MilestoneSnapshot,
+        "milestone_id",
+        (*FIGURES, *ORDER_COPIES, *NEWEST_UPDATE),
+        figures,
+        as_of,
+        using,
     )
     return written + _upsert_status(milestones, as_of, using)
 

@@ -27,7 +27,15 @@ from govtracker.related import RelatedRows
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
 from plans import snapshot, source_data, tilemap
 from plans.filters import YEARS, PlanFilter
-from plans.models import Jurisdiction, Milestone, Plan, PlanYearSnapshot, ProgressUpdate, today
+from plans.models import (
+    Jurisdiction,
+    Milestone,
+    MilestoneSnapshot,
+    Plan,
+    PlanYearSnapshot,
+    ProgressUpdate,
+    today,
+)
 from plans.progress import DELIVERED, Status, default_tolerance
 from plans.scorecards import (
     Scorecard,
@@ -525,16 +533,35 @@ JURISDICTION_PLANS = PreparedQuery(
     # their progress (the snapshot's row of each of 200 plans otherwise).
     page_rows=lambda *, as_of: Plan.objects.for_table().with_progress(as_of, counts=False),
 )
+
+
+def jurisdiction_updates(jurisdiction_id: int, code: str):
+    """The latest updates published on the jurisdiction's own plans, newest first.
+
+    When the snapshot is valid for today, from the HOME_ROWS milestones whose own newest
+    update is newest (MilestoneSnapshot.last_published_*, read in order from its index):
+    each of the jurisdiction's HOME_ROWS newest updates is on one of them. (An update on
+    any other milestone comes after that milestone's own newest, which comes after the
+    newest of each of those HOME_ROWS milestones: HOME_ROWS updates newer than it.) The
+    busiest province at national scale: 2,117 updates of 428 milestones sorted, 1,485
+    buffers and 2.6 ms, became 8 milestones' updates. Otherwise every milestone's."""
+    updates = ProgressUpdate.objects.published()
+    if snapshot.is_fresh(today()):
+        newest = (
+            MilestoneSnapshot.objects.filter(
+                jurisdiction_code=code, last_published_ref__isnull=False
+            )
+            .order_by("-last_published_on", "-last_published_ref")
+            .values("milestone_id")[:HOME_ROWS]
+        )
+        updates = updates.filter(milestone__in=newest)
+    else:
+        updates = updates.in_jurisdiction(jurisdiction_id)
+    return updates.newest_published(HOME_ROWS).for_timeline()
+
+
 # The latest updates of its own plans.
-JURISDICTION_UPDATES = PreparedQuery(
-    "jurisdiction-updates",
-    lambda jurisdiction_id: (
-        ProgressUpdate.objects.published()
-        .in_jurisdiction(jurisdiction_id)
-        .newest_published(HOME_ROWS)
-        .for_timeline()
-    ),
-)
+JURISDICTION_UPDATES = PreparedQuery("jurisdiction-updates", jurisdiction_updates)
 
 
 class JurisdictionDetailView(BadQueryMixin, ListView):
@@ -566,7 +593,7 @@ class JurisdictionDetailView(BadQueryMixin, ListView):
             **as_of_context(self.as_of),
             scorecard=jurisdiction_scorecard(self.jurisdiction, self.as_of).as_dict(),
             children=jurisdiction_children(self.jurisdiction),
-            updates=JURISDICTION_UPDATES.rows(self.jurisdiction.pk),
+            updates=JURISDICTION_UPDATES.rows(self.jurisdiction.pk, self.jurisdiction.code),
         )
         return context
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from import_export.formats.base_formats import CSV
 from rest_framework.test import APIClient
 
-from plans import scorecards, services, snapshot
+from plans import scorecards, services, snapshot, views
 from plans.models import (
     Jurisdiction,
     Milestone,
@@ -155,6 +155,15 @@ def answers():
         for year in years
         for status in (None, *Status.values)
     ]
+    # Each jurisdiction's latest updates (from the snapshot: the milestones' newest update),
+    # also the newest one and three, which more examples have more updates than.
+    news = {}
+    for n in (1, 3, views.HOME_ROWS):
+        with mock.patch.object(views, "HOME_ROWS", n):
+            news[n] = [
+                [u.pk for u in views.jurisdiction_updates(j.pk, j.code)]
+                for j in Jurisdiction.objects.order_by("pk")
+            ]
     cards = [scorecards.national_scorecard().as_dict()]
     # National, per jurisdiction and the map's due figures: sums of the plans' rows when
     # the snapshot answers, grouped milestones' statuses otherwise.
@@ -175,7 +184,7 @@ def answers():
     cards += [
         (pk, card.as_dict()) for pk, card in sorted(scorecards.scorecards_by_jurisdiction().items())
     ]
-    return milestones, plans, plans_in_status, cards
+    return milestones, plans, plans_in_status, cards, news
 
 
 def assert_snapshot_equals_live():
@@ -205,6 +214,14 @@ def assert_snapshot_equals_live():
     assert MilestoneSnapshot.objects.count() == Milestone.objects.count()
     for copy, original in copies.items():
         assert not MilestoneSnapshot.objects.exclude(**{copy: F(original)}).exists(), copy
+    # ... and its own newest published update, by published on then id.
+    newest = {}
+    for update in ProgressUpdate.objects.published().order_by("published_on", "pk"):
+        newest[update.milestone_id] = (update.published_on, update.pk)
+    assert {
+        row.pk: (row.last_published_on, row.last_published_ref)
+        for row in MilestoneSnapshot.objects.filter(last_published_ref__isnull=False)
+    } == newest
 
 
 def apply(op, source, user) -> None:
@@ -489,6 +506,52 @@ def test_the_status_filter_reads_the_snapshots_copy_of_the_issue_date(fresh):
     sql = queries.captured_queries[-1]["sql"]
     assert '"plans_plansnapshot"."has_no_report"' in sql
     assert 'ORDER BY "plans_plansnapshot"."issued_on" DESC' in sql
+
+
+def test_a_jurisdictions_latest_updates_are_read_from_its_milestones_newest(fresh, client):
+    """The jurisdiction page's latest updates: from the milestones whose own newest update
+    is newest (the snapshot's copy), the same as every milestone's updates sorted, as
+    updates are published, scheduled, moved between milestones and deleted, and as the
+    plan moves to another jurisdiction."""
+    province, plan = fresh["province"], fresh["plan"]
+    first, second = fresh["children"]
+    day = datetime.timedelta(days=1)
+    # Eleven milestones' updates, one of them with four recent updates (which all come
+    # before the other milestones' in the latest eight).
+    milestones = [make_milestone(plan=plan, deadline=datetime.date(2027, 6, 30)) for _ in range(10)]
+    for index, milestone in enumerate(milestones):
+        make_update(milestone=milestone, published_on=TODAY - (20 + index) * day)
+    busy = milestones[-1]
+    recent = [make_update(milestone=busy, published_on=TODAY - n * day) for n in range(4)]
+
+    def latest() -> list[int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = [u.pk for u in views.jurisdiction_updates(province.pk, province.code)]
+        assert any('"last_published_on"' in q["sql"] for q in queries.captured_queries)
+        with live():
+            assert [u.pk for u in views.jurisdiction_updates(province.pk, province.code)] == rows
+        return rows
+
+    rows = latest()
+    assert rows[:4] == [u.pk for u in recent]
+    assert len(rows) == views.HOME_ROWS
+    tomorrow = make_update(milestone=first, published_on=TODAY + day)  # scheduled: not yet
+    assert latest() == rows
+    tomorrow.published_on = TODAY
+    tomorrow.save()
+    assert latest()[0] == tomorrow.pk
+    tomorrow.milestone = second  # moved to another milestone
+    tomorrow.save()
+    assert latest()[0] == tomorrow.pk
+    recent[0].delete()
+    assert recent[0].pk not in latest()
+    plan.jurisdiction = make_jurisdiction(code="990000")  # the plan moves away
+    plan.save()
+    assert latest() == []
+    assert_snapshot_equals_live()
+    response = client.get("/en/jurisdictions/990000/")
+    assert response.status_code == 200
+    assert response.context["updates"][0].pk == tomorrow.pk
 
 
 def test_publishing_and_unpublishing_refresh_it(fresh):
