@@ -23,6 +23,7 @@ property test in `tests/test_progress_property.py` holds the two together.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +34,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from govtracker.numbers import whole_percent
+from govtracker.rendering import active_language
 from govtracker.rendering import remembered_gettext as gettext
 
 Number = int | float | Decimal
@@ -135,6 +137,14 @@ class Assessment:
         )
 
 
+@functools.cache
+def status_labels(language: str | None) -> dict[str, str]:
+    """Every status's translated label by value, in `language` (the active one: the key
+    is only for the cache), in the tracker's order: drawn for every row of a list and in
+    every status explanation."""
+    return {status.value: str(status.label) for status in Status}
+
+
 def _percent(x: float) -> str:
     # Whole percentages read best, rounded half-up as everywhere on the site; the exact
     # figures are in `inputs` and the API.
@@ -158,7 +168,7 @@ def explain(
     achieved_on: datetime.date | None = None,
 ) -> str:
     """A translated sentence built from the inputs of a status."""
-    label = Status(status).label
+    label = status_labels(active_language()).get(status) or Status(status).label
     if status == Status.NOT_STARTED:
         head = gettext("starts %(start)s, due %(deadline)s") % {
             "start": _day(start),

@@ -457,8 +457,8 @@ class PlanDetailView(BadQueryMixin, DetailView):
         """The day the plan's public record last changed: the plan or a milestone edited,
         or an update published (the log is newest first). Drafts do not count: the public
         cannot see them. Computed from rows already loaded: no query."""
-        days = [timezone.localdate(self.object.modified)]
-        days += [timezone.localdate(m.modified) for m in milestones]
+        # The local date of the latest edit: the local date never goes back as time goes on.
+        days = [timezone.localdate(max([self.object.modified, *(m.modified for m in milestones)]))]
         if update_log:
             days.append(update_log[0].published_on)
         return max(days)

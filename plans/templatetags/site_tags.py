@@ -19,6 +19,7 @@ from govtracker.numbers import whole_percent
 from govtracker.rendering import active_language, reverse_context
 from govtracker.text import localized
 from plans.progress import Status
+from plans.progress import status_labels as _status_labels
 
 register = template.Library()
 
@@ -145,13 +146,6 @@ def plan_status_rows(plan) -> list[tuple[str, str, int]]:
         for value, label in _status_labels(active_language()).items()
     ]
     return [row for row in rows if row[2]]
-
-
-@functools.cache
-def _status_labels(language: str) -> dict[str, str]:
-    """Every status's translated label by value, in `language` (the active one: the key
-    is only for the cache), in the tracker's order: drawn for every row of a list."""
-    return {status.value: str(status.label) for status in Status}
 
 
 # Badges and progress bars are drawn once per row of every list (a plan's milestones, a
