@@ -3,6 +3,7 @@
 
 import itertools
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.template import engines
@@ -367,6 +368,32 @@ def test_calls_from_a_template_get_what_jinja2_gives_them():
     assert render(source, **values) == expected
     template = engines["jinja2"].from_string("{{ 1 }}").template
     assert template.environment.context_class is PageContext
+
+
+def test_macros_called_by_position_answer_as_jinja2s_macros():
+    """A macro given every argument by position is called at once (PageContext.call);
+    fewer arguments (defaults), keywords, extra arguments (varargs), a caller and keyword
+    catch-alls go through Jinja2's Macro, with the same output, errors included."""
+    source = (
+        "{% macro pair(a, b) %}<{{ a }}|{{ b }}>{% endmacro %}"
+        "{% macro fallback(a, b='d') %}({{ a }}{{ b }}){% endmacro %}"
+        "{% macro rest(a) %}{{ a }}{{ varargs|join(',') }}{{ kwargs|dictsort }}{% endmacro %}"
+        "{% macro wrap(a) %}[{{ a }}{{ caller() }}]{% endmacro %}"
+        "{{ pair('<x>', 1) }}{{ pair('<x>', 1)|upper }}{{ fallback('f') }}{{ fallback('f', 'g') }}"
+        "{{ fallback(b='k', a='j') }}{{ rest('r', 1, 2, k=3) }}{{ rest('s') }}"
+        "{% call wrap('w') %}c{% endcall %}{% for n in [1, 2] %}{{ pair(n, loop.index) }}"
+        "{% endfor %}{{ pair('only one') }}"
+    )
+    plain = jinja2.Environment(autoescape=True)
+    expected = plain.from_string(source).render()
+    assert expected == (
+        "<&lt;x&gt;|1><&LT;X&GT;|1>(fd)(fg)(jk)r1,2[(&#39;k&#39;, 3)]s[][wc]<1|1><2|2><only one|>"
+    )
+    assert render(source) == expected
+    with mock.patch.object(jinja2.runtime.Macro, "__call__", side_effect=AssertionError):
+        assert render("{% macro p(a) %}{{ a }}{% endmacro %}{{ p('<v>') }}") == "&lt;v&gt;"
+    with pytest.raises(TypeError, match="takes not more than"):
+        render("{% macro p(a) %}{{ a }}{% endmacro %}{{ p(1, 2) }}")
 
 
 class _Counted:
