@@ -790,6 +790,8 @@ def _page_url_reader(field, mapping: bool, drf, strict: bool = False):
     if request is None or get is None:
         return None
     origin = request.build_absolute_uri("/")[:-1]
+    # A shared reader keeps no reference to the field (nor through it to the request).
+    to_representation = None if strict else field.to_representation
 
     def read(instance):
         try:
@@ -806,8 +808,8 @@ def _page_url_reader(field, mapping: bool, drf, strict: bool = False):
             and "/../" not in location
         ):
             return origin + location
-        if strict:
+        if to_representation is None:
             raise _OffPath
-        return field.to_representation(location)
+        return to_representation(location)
 
     return read

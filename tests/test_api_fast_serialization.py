@@ -6,6 +6,8 @@ rows with every kind of value, and compares them field by field and byte for byt
 
 import contextlib
 import copy
+import gc
+import weakref
 import datetime
 import re
 from decimal import Decimal
@@ -445,6 +447,20 @@ def test_a_row_the_compiled_function_cannot_read_is_read_field_by_field(world):
     assert [row["title"] for row in fast] == [plan.title for plan in rows]
     for a, b in zip(fast, drf, strict=True):
         assert_same(a, b)
+
+
+def test_a_shared_row_keeps_nothing_of_the_request_it_was_compiled_for(world):
+    """The shared row functions outlive the request they were compiled for: they must not
+    keep it (its user, its headers) alive."""
+    fast_serialization._shared_rows.clear()
+    for viewset, path in LISTS:
+        view = list_view(viewset, path, user=world["editor"])
+        request = weakref.ref(view.request._request)
+        view.get_serializer(view.filter_queryset(view.get_queryset()), many=True).data
+        del view
+        gc.collect()
+        assert request() is None, viewset.__name__
+    assert len(fast_serialization._shared_rows) >= len(LISTS) - 2  # two lists twice
 
 
 def test_timestamps_of_a_shared_row_are_in_each_requests_time_zone(world):
