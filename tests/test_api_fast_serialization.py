@@ -6,10 +6,10 @@ rows with every kind of value, and compares them field by field and byte for byt
 
 import contextlib
 import copy
-import gc
-import weakref
 import datetime
+import gc
 import re
+import weakref
 from decimal import Decimal
 from unittest import mock
 
@@ -420,7 +420,9 @@ def test_rows_are_compiled_once_for_a_kind_of_request(world, monkeypatch):
     built = []
     share_row = fast_serialization._share_row
     monkeypatch.setattr(
-        fast_serialization, "_share_row", lambda serializer: built.append(1) or share_row(serializer)
+        fast_serialization,
+        "_share_row",
+        lambda serializer: built.append(1) or share_row(serializer),
     )
     assert compare(PlanViewSet, "/api/v1/plans/") == 2
     assert compare(PlanViewSet, "/api/v1/plans/?as_of=2022-06-30") == 2
@@ -456,7 +458,7 @@ def test_a_shared_row_keeps_nothing_of_the_request_it_was_compiled_for(world):
     for viewset, path in LISTS:
         view = list_view(viewset, path, user=world["editor"])
         request = weakref.ref(view.request._request)
-        view.get_serializer(view.filter_queryset(view.get_queryset()), many=True).data
+        assert view.get_serializer(view.filter_queryset(view.get_queryset()), many=True).data
         del view
         gc.collect()
         assert request() is None, viewset.__name__
