@@ -405,6 +405,7 @@ def environment(**options) -> jinja2.Environment:
     env.filters.update(
         fill=fill,
         iso=site_tags.iso,
+        time_tag=site_tags.time_tag,
         pct=site_tags.pct,
         html_lang=site_tags.html_lang,
         in_script=site_tags.in_script,

@@ -421,13 +421,18 @@ class PlanDetailView(BadQueryMixin, DetailView):
         timeline_truncated = len(updates) > TIMELINE_ROWS
         updates = updates[:TIMELINE_ROWS]
         by_milestone = {milestone.pk: milestone for milestone in milestones}
+        # Related rows already loaded put in each row's cache, as select_related puts them
+        # (the descriptor's assignment checks and sets the id too: the same id here).
+        cache_plan = Milestone.plan.field.set_cached_value
+        cache_milestone = ProgressUpdate.milestone.field.set_cached_value
         for milestone in milestones:
-            milestone.plan = plan  # already loaded: no query per milestone
+            cache_plan(milestone, plan)  # no query per milestone
             milestone.sub_milestones = []
             milestone.updates_shown = []
         for update in updates:
-            update.milestone = by_milestone[update.milestone_id]
-            update.milestone.updates_shown.append(update)
+            milestone = by_milestone[update.milestone_id]
+            cache_milestone(update, milestone)
+            milestone.updates_shown.append(update)
         top = []
         for milestone in milestones:
             parent = by_milestone.get(milestone.parent_id)
@@ -443,7 +448,7 @@ class PlanDetailView(BadQueryMixin, DetailView):
         context["update_log"] = PLAN_UPDATE_LOG.rows(plan.pk)
         for update in context["update_log"]:
             # The plan's milestones are all loaded above: no join, no instance per row.
-            update.milestone = by_milestone[update.milestone_id]
+            cache_milestone(update, by_milestone[update.milestone_id])
         # The plan's sources and its updates' (mostly the same updates twice, the latest
         # reported and the latest published), in one query (govtracker/related.py).
         RelatedRows.attach(

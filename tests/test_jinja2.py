@@ -1,6 +1,7 @@
 """The public pages' Jinja2 environment (govtracker/jinja2.py): messages filled as
 {% blocktranslate %} filled them, counted phrases, Django's escaping rules."""
 
+import datetime
 import itertools
 from decimal import Decimal
 from unittest import mock
@@ -394,6 +395,26 @@ def test_macros_called_by_position_answer_as_jinja2s_macros():
         assert render("{% macro p(a) %}{{ a }}{% endmacro %}{{ p('<v>') }}") == "&lt;v&gt;"
     with pytest.raises(TypeError, match="takes not more than"):
         render("{% macro p(a) %}{{ a }}{% endmacro %}{{ p(1, 2) }}")
+
+
+def test_a_time_tag_is_the_date_drawn_twice_as_iso_draws_it():
+    """`x|time_tag` writes what `<time datetime="{{ x|iso }}">{{ x|iso }}</time>` wrote, for
+    a date, a datetime (its date in the site's time zone, here the next day), nothing, and
+    text, in a page and in a Django template; the tag is not escaped again when written."""
+    values = [
+        datetime.date(2022, 12, 31),
+        datetime.datetime(2022, 12, 31, 17, 30, tzinfo=datetime.UTC),  # 2023-01-01 in Shanghai
+        None,
+        "",
+    ]
+    for value in values:
+        old = render('<time datetime="{{ x|iso }}">{{ x|iso }}</time>', x=value)
+        assert render("{{ x|time_tag }}", x=value) == old, value
+        django = engines["django"].from_string("{% load site_tags %}{{ x|time_tag }}")
+        assert django.render({"x": value}) == old, value
+    assert render("{{ x|time_tag }}", x=values[1]) == (
+        '<time datetime="2023-01-01">2023-01-01</time>'
+    )
 
 
 class _Counted:
