@@ -415,7 +415,6 @@ def _fast_reader(field, mapping: bool, drf, strict: bool = False):
     from govtracker.api import PageURLField
 
     s = serializers
-    drf_convert = field.to_representation
     if _same(field, s.SerializerMethodField, "get_attribute", "to_representation"):
         if strict:  # bound to each request's serializer instead (_share_row)
             return None
@@ -436,9 +435,12 @@ def _fast_reader(field, mapping: bool, drf, strict: bool = False):
         return _value_reader(_getter(field, mapping), slug, drf)
     if _same(field, s.Field, "get_attribute"):
         conversion = _conversion(field, strict)
-        if conversion is None:
-            return None if strict else _value_reader(_getter(field, mapping), drf_convert, drf)
-        return _value_reader(_getter(field, mapping), conversion.convert, drf)
+        if conversion is not None:
+            return _value_reader(_getter(field, mapping), conversion.convert, drf)
+        # A conversion this does not know: the field's own, unless the reader is shared.
+        return (
+            None if strict else _value_reader(_getter(field, mapping), field.to_representation, drf)
+        )
     return None
 
 
