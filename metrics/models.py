@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from govtracker.loading import FastLoading
 from govtracker.numbers import percent_of
+from govtracker.related import RelatedRows
 from govtracker.rendering import RememberedChoiceLabels
 from govtracker.reverse import reverse_one
 from govtracker.text import localized
@@ -54,6 +55,8 @@ class Indicator(FastLoading, RememberedChoiceLabels, models.Model):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="indicators", blank=True
     )
+    # The indicator page's list of sources in one plain query (govtracker/related.py).
+    source_list = RelatedRows("sources", defer=("created", "modified"))
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 

@@ -1,17 +1,18 @@
 """Indicator pages: the list with each indicator's latest value, and one indicator's
 chart and table of observations against targets."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from govtracker.pagination import DataVersionedPaginator
 from govtracker.prepared import PreparedQuery
+from govtracker.related import RelatedRows
 from metrics import charts
 from metrics.models import Indicator, IndicatorTarget, Observation
 from metrics.tables import ObservationTable
-from plans.models import Jurisdiction, Source
+from plans.models import Jurisdiction
 from plans.views import PAGE_SIZE, BadQuery, BadQueryMixin, csv_response
 
 # Indicators are national unless a page asks for another jurisdiction.
@@ -73,9 +74,7 @@ class IndicatorListView(ListView):
 TIMESTAMPS = ("created", "modified")
 INDICATOR_BY_SLUG = PreparedQuery(
     "indicator-by-slug",
-    lambda slug: Indicator.objects.prefetch_related(
-        Prefetch("sources", queryset=Source.objects.defer(*TIMESTAMPS))
-    ).filter(slug=slug),
+    lambda slug: Indicator.objects.filter(slug=slug),
 )
 JURISDICTION_BY_CODE = PreparedQuery(
     "indicator-jurisdiction",
@@ -115,6 +114,8 @@ class IndicatorDetailView(BadQueryMixin, ListView):
         if not found:
             raise Http404("No indicator has this slug.")  # the 404 page says so
         self.indicator = found[0]
+        # Its sources in one plain query, not a prefetch's QuerySet compiled per request.
+        RelatedRows.attach((Indicator.source_list, [self.indicator]))
         code = request.GET.get("jurisdiction", NATIONAL)
         if len(code) > 12 or not code.isalnum():
             raise BadQuery(_("Enter a jurisdiction code."))

@@ -12,6 +12,7 @@ from tests.factories import (
     make_milestone,
     make_observation,
     make_plan,
+    make_source,
     make_target,
     make_tracked_plan,
     make_update,
@@ -352,6 +353,10 @@ def test_indicator_pages_show_chart_targets_and_sourced_values(client, frozen_to
     make_target(
         indicator=indicator, jurisdiction=national, value=90, due_on=datetime.date(2025, 12, 31)
     )
+    indicator.sources.add(
+        make_source(title="虛構指標來源2", title_en="Fictional indicator source B"),
+        make_source(title="虛構指標來源1", title_en="Fictional indicator source A"),
+    )
     listing = client.get("/en/indicators/").content.decode()
     assert "Fictional share" in listing
     assert "71.9%" in listing and "(23/32)" in listing  # the latest value
@@ -361,6 +366,13 @@ def test_indicator_pages_show_chart_targets_and_sourced_values(client, frozen_to
     assert svg.count('class="target-point"') == 1
     assert "<title>2021-11-30: 71.9%</title>" in svg
     assert "Target 2025-12-31: 90%</title>" in svg
+    # The indicator's own sources, in the sources' order (title, then id).
+    about = html.split("<svg")[0]
+    assert (
+        0
+        < about.index("Fictional indicator source A")
+        < about.index("Fictional indicator source B")
+    )
     table = html.split('id="values-title"')[1]
     assert "50%" in table and "(16/32)" in table and "虛構來源" in table
 
