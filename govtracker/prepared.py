@@ -39,6 +39,7 @@ data version has not moved yet: those calls build their QuerySet as usual.
 
 import copy
 import hashlib
+import operator
 import threading
 import weakref
 from dataclasses import dataclass
@@ -104,10 +105,26 @@ def _slots(real: tuple, stand_in: tuple, values: tuple, stand_ins: tuple):
 
 
 class _PreparedCompilerMixin:
-    """A compiler whose SQL is already written: `as_sql()` hands it back."""
+    """A compiler whose SQL is already written: `as_sql()` hands it back, and its columns'
+    converters, worked out once per connection (each run is a shallow copy of the
+    statement's compiler, so the copies share `converters_by_connection`): Django asks
+    every column's field and the backend for them on every run, about 0.1 ms a query."""
 
     def as_sql(self, *args, **kwargs):
         return self.prepared
+
+    def get_converters(self, expressions):
+        # Keyed by the database wrapper (one per thread and alias, kept for the thread's
+        # life: few keys), for the columns the statement selects, the same objects on every
+        # run (results_iter() passes them; anything else is worked out as Django does).
+        known = self.converters_by_connection.get(self.connection)
+        if known is not None and len(known[0]) == len(expressions):
+            if all(map(operator.is_, known[0], expressions)):
+                return known[1]
+        converters = super().get_converters(expressions)
+        if known is None:
+            self.converters_by_connection[self.connection] = (tuple(expressions), converters)
+        return converters
 
 
 _compiler_classes: dict = {}
@@ -293,6 +310,7 @@ class PreparedQuery:
                 slots = _slots(params, other_params, values, stand_ins)
             if slots is not None:
                 compiler.__class__ = _prepared_class(type(compiler))
+                compiler.converters_by_connection = {}
                 connection = connections[queryset.db]
                 literal_sql = None
                 if self.literal and not slots and params and connection.vendor == "postgresql":

@@ -253,6 +253,45 @@ def test_a_statement_runs_on_the_calling_threads_connection(provinces):
 
 
 @committed
+def test_converters_are_worked_out_once_per_connection(provinces, unchecked, monkeypatch):
+    """A statement's later runs reuse its columns' converters (a date's and a timestamp's
+    on SQLite) on the same connection, and work them out anew on another thread's."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    calls = []
+    original = SQLCompiler.get_converters
+
+    def counted(self, expressions):
+        calls.append(threading.get_ident())
+        return original(self, expressions)
+
+    plans = [make_plan(jurisdiction=province) for province in provinces]
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+    query = PreparedQuery("test-plan-by-slug", lambda slug: Plan.objects.filter(slug=slug))
+    query.rows(plans[0].slug)  # built as usual
+    query.rows(plans[0].slug)  # prepared, and its first run
+    assert len(calls) == 2
+    later = [query.rows(plan.slug)[0] for plan in plans]
+    assert len(calls) == 2  # the prepared statement's converters, kept
+    assert [(row.issued_on, row.created) for row in later] == [
+        (plan.issued_on, plan.created) for plan in plans
+    ]
+    found = {}
+
+    def read():
+        try:
+            found["rows"] = query.rows(plans[1].slug)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    worker.join()
+    assert found["rows"] == [plans[1]] and found["rows"][0].created == plans[1].created
+    assert len(calls) == 3 and calls[-1] != calls[0]  # worked out for that connection
+
+
+@committed
 def test_a_stand_in_sent_as_a_value_is_never_kept_as_a_constant(provinces, unchecked):
     query = by_code()
     stand_in = prepared._stand_ins(("900000",))[0]
