@@ -17,10 +17,11 @@ from typing import Any
 from corsheaders.middleware import CorsMiddleware
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpRequest, QueryDict, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -30,12 +31,14 @@ from django_filters.filters import BaseCSVFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, pagination, renderers, serializers, throttling
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from govtracker.fast_serialization import FastRepresentationMixin
 from govtracker.json_rendering import JSONRenderer
 from govtracker.locking import ConcurrentEditError, VersionConflict, version_etag
 from govtracker.pagination import DataVersionedPaginator
+from govtracker.prepared import PreparedQuery
 from govtracker.rendering import rendering_page
 
 # --- Pagination and ordering ---------------------------------------------------------
@@ -355,20 +358,69 @@ class APIViewMixin(APIBaseMixin):
     date) as its shape, its rows in the view's default order, and `prepared_detail`, built
     with the lookup value and that shape. Each must select what `get_queryset()` and the
     filter backends would for such a request (tests/test_prepared.py compares the
-    answers)."""
+    answers).
+
+    A read of such a list that filters or sorts takes its rows from `filtered_list`, a
+    prepared query whose shape is the request's filters and sort as the address gives
+    them, with `prepared_shape()`: one statement per filtered address, as the plans page
+    has (PLAN_LIST_ROWS). Its QuerySet is the one this view's filter backends build, built
+    by a view of the same class for an anonymous GET with those parameters
+    (`filtered_rows`): a filter's bad value raises there, a 400, as it would here."""
 
     prepared_list = None
     prepared_detail = None
+    filtered_list = None  # made for each view that has a prepared_list (__init_subclass__)
     PREPARED_PARAMS = frozenset({"page", "page_size", "format", "as_of"})
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("prepared_list") is not None:
+            cls.filtered_list = PreparedQuery(
+                f"{cls.prepared_list.name}-filtered", cls.filtered_rows
+            )
+
+    def may_prepare(self) -> bool:
+        """Whether this request's rows may come from prepared queries (shared by every
+        reader of an address): a read, the same for every reader."""
+        return self.request.method in ("GET", "HEAD")
 
     def prepared(self, query):
         """`query` if this read may use it, else None."""
-        if query is None or self.request.method not in ("GET", "HEAD"):
+        if query is None or not self.may_prepare():
             return None
         return query if self.PREPARED_PARAMS.issuperset(self.request.query_params) else None
 
     def prepared_shape(self) -> dict:
+        """What besides the filters chooses a list's rows, by the view's attribute names
+        (`filtered_rows` sets them on its view)."""
         return {"as_of": self.as_of}
+
+    def filtered(self):
+        """This request's filtered or sorted list as `filtered_list`'s rows, or None."""
+        if self.filtered_list is None or not self.may_prepare():
+            return None
+        params = self.request.query_params
+        filters = tuple(
+            (name, tuple(params.getlist(name)))
+            for name in sorted(params)
+            if name not in self.PREPARED_PARAMS
+        )
+        return self.filtered_list.list(filters=filters, **self.prepared_shape())
+
+    @classmethod
+    def filtered_rows(cls, *, filters: tuple, **shape):
+        """`filtered_list`'s QuerySet: what a view of this class filters for an anonymous
+        GET whose parameters are `filters`, with the attributes `shape` (its as-of date)."""
+        http_request = HttpRequest()
+        http_request.method = "GET"
+        http_request.GET = QueryDict(mutable=True)
+        for name, values in filters:
+            http_request.GET.setlist(name, list(values))
+        request = Request(http_request)
+        request.user = AnonymousUser()
+        view = cls(request=request, args=(), kwargs={}, format_kwarg=None, action="list")
+        vars(view).update(shape)
+        return view.filter_queryset(view.get_queryset())
 
     def prepared_lookup(self, value: str):
         """The address's lookup value as the detail's prepared query takes it (the type its
@@ -389,8 +441,9 @@ class APIViewMixin(APIBaseMixin):
     def list(self, request, *args, **kwargs):
         renderer = request.accepted_renderer
         query = self.prepared(self.prepared_list)
-        if query is not None and not isinstance(renderer, CSVRenderer):
-            page = self.paginate_queryset(query.list(**self.prepared_shape()))
+        rows = query.list(**self.prepared_shape()) if query is not None else self.filtered()
+        if rows is not None and not isinstance(renderer, CSVRenderer):
+            page = self.paginate_queryset(rows)
             serializer = self.get_serializer(page, many=True)
             return self.get_paginated_response(serializer.data)
         if not isinstance(renderer, CSVRenderer):

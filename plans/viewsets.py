@@ -309,8 +309,9 @@ class ProgressUpdateViewSet(IdLookupMixin, EditorWritesMixin, APIViewMixin, view
         lambda pk: ProgressUpdateViewSet.updates().visible_to(AnonymousUser()).filter(pk=pk),
     )
 
-    def prepared(self, query):
-        return None if self.request.user.is_authenticated else super().prepared(query)
+    def may_prepare(self) -> bool:
+        # An editor's list holds their drafts: the prepared rows are the public's.
+        return super().may_prepare() and not self.request.user.is_authenticated
 
     def prepared_shape(self) -> dict:
         return {}

@@ -223,7 +223,9 @@ def test_a_list_without_filter_parameters_builds_no_filterset(client, monkeypatc
     assert built == []
     assert client.get("/api/v1/plans/", {"kind": "programme"}).json()["results"] == []
     assert client.get("/api/v1/plans/", {"unknown": "1"}).status_code == 200
-    assert len(built) == 2
+    # Those two went through it (a filtered list's count and its page each build one the
+    # first time: govtracker.api.APIViewMixin.filtered).
+    assert {tuple(data) for data in built} == {("kind",), ("unknown",)}
     # An empty filter is refused before its FilterSet is built, as before.
     assert client.get("/api/v1/plans/", {"q": ""}).status_code == 400
 

@@ -340,15 +340,18 @@ def test_an_editors_list_of_updates_is_never_the_publics(provinces, settings):
     milestone = make_milestone(plan=make_plan(jurisdiction=provinces[0]))
     published = make_update(milestone=milestone)
     draft = make_update(milestone=milestone, published_on=None)
+    filtered = f"/api/v1/updates/?milestone={milestone.pk}"
     for _ in range(3):
-        ids = [row["id"] for row in Client().get("/api/v1/updates/").json()["results"]]
-        assert ids == [published.pk]
+        for url in ("/api/v1/updates/", filtered):
+            ids = [row["id"] for row in Client().get(url).json()["results"]]
+            assert ids == [published.pk]
     editor = make_editor(provinces[0])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
     for _ in range(3):
-        ids = {row["id"] for row in client.get("/api/v1/updates/").json()["results"]}
-        assert ids == {published.pk, draft.pk}
+        for url in ("/api/v1/updates/", filtered):
+            ids = {row["id"] for row in client.get(url).json()["results"]}
+            assert ids == {published.pk, draft.pk}
     for _ in range(3):
         assert Client().get(f"/api/v1/updates/{published.pk}/").status_code == 200
         assert Client().get(f"/api/v1/updates/{draft.pk}/").status_code == 404
@@ -405,6 +408,22 @@ def addresses() -> list[str]:
         "/api/v1/milestones/0/",
         f"/api/v1/updates/{update.pk}/",
         "/api/v1/updates/99999999999999999999/",
+        # Filtered and sorted lists (each address its own statement), and bad filters.
+        f"/api/v1/plans/?jurisdiction={province.code}",
+        f"/api/v1/plans/?jurisdiction={province.code}&page=2&page_size=3",
+        "/api/v1/plans/?status=missed&ordering=title",
+        "/api/v1/plans/?level=provincial&as_of=2022-12-31",
+        "/api/v1/plans/?ordering=-end_year,title&format=json",
+        "/api/v1/plans/?status=nope",
+        "/api/v1/plans/?ordering=nope",
+        "/api/v1/plans/?jurisdiction=",
+        "/api/v1/plans/?jurisdiction=FX01&as_of=2022-02-30",
+        f"/api/v1/milestones/?plan={plan.slug}",
+        "/api/v1/milestones/?status=achieved&deadline_year=2023&as_of=2023-06-30",
+        "/api/v1/milestones/?top_level=maybe",
+        f"/api/v1/updates/?plan={plan.slug}",
+        f"/api/v1/updates/?milestone={update.milestone_id}&ordering=published_on",
+        "/api/v1/updates/?delivered=true&page=2&page_size=2",
     ]
     return urls
 
@@ -414,6 +433,7 @@ def test_pages_with_prepared_queries_answer_as_without(small_national, settings)
     urls = addresses()
     client = Client()
     settings.PAGE_CACHE = False  # every request rendered
+    settings.API_ANON_RATE = ""  # four times every API address, past the anonymous rate
     settings.PREPARED_QUERIES = False
     plain = {url: client.get(url) for url in urls}
     settings.PREPARED_QUERIES = True
@@ -450,6 +470,9 @@ def test_pages_with_prepared_queries_answer_as_without(small_national, settings)
         "api-update",
         "plan-by-slug",
         "plan-timeline",
+        "api-plans-filtered",
+        "api-milestones-filtered",
+        "api-updates-filtered",
     ):
         statements = list(used[name]._statements.values.values())
         # Each was prepared for some key, none fell back to building every time.
