@@ -399,6 +399,7 @@ def environment(**options) -> jinja2.Environment:
         hreflang_alternates=hreflang_alternates,
         status_badge=site_tags.status_badge,
         progress_bar=site_tags.progress_bar,
+        source_list=site_tags.source_list,
         counted=counted,
         form_field=form_field,
     )
@@ -406,6 +407,7 @@ def environment(**options) -> jinja2.Environment:
         fill=fill,
         iso=site_tags.iso,
         time_tag=site_tags.time_tag,
+        linked_sources=site_tags.linked_sources,
         pct=site_tags.pct,
         html_lang=site_tags.html_lang,
         in_script=site_tags.in_script,

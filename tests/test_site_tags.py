@@ -101,3 +101,35 @@ def test_a_remembered_bar_keeps_each_languages_words():
         chinese = progress_bar(0.5, 0.6)
     assert "50% reported" in english and "reported" not in chinese
     assert chinese != english and "pw-50" in chinese
+
+
+def test_sources_are_cited_escaped_in_the_visitors_script():
+    """source_list (a plan's, an indicator's, a timeline update's sources) and
+    |linked_sources (the update log's): titles linked where there is an address, every
+    value escaped, the publisher in the page's script."""
+    from plans.models import Source
+    from plans.templatetags.site_tags import linked_sources, source_list
+
+    linked = Source(
+        title="虛構<報告>",
+        title_en='Fictional "report"',
+        publisher="虛構出版社",
+        url="https://example.org/a?b=1&c=2",
+        published_on=datetime.date(2021, 3, 4),
+    )
+    bare = Source(title="虛構公報")
+    with translation.override("zh-hans"):
+        cited = source_list([linked, bare])
+        links = linked_sources([linked, bare])
+    assert cited == (
+        '<cite class="source"><a href="https://example.org/a?b=1&amp;c=2">虚构&lt;报告&gt;</a>'
+        ', 虚构出版社, 2021-03-04</cite>; <cite class="source">虚构公报</cite>'
+    )
+    assert links == '<a href="https://example.org/a?b=1&amp;c=2">虚构&lt;报告&gt;</a>; 虚构公报'
+    assert cited.__html__() == cited  # written into a page as it is, not escaped again
+    with translation.override("en"):
+        assert source_list([linked]).startswith(
+            '<cite class="source"><a href="https://example.org/a?b=1&amp;c=2">'
+            "Fictional &#34;report&#34;</a>, 虛構出版社, 2021-03-04"
+        )
+    assert source_list([]) == "" and linked_sources([]) == ""
