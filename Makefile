@@ -1,5 +1,12 @@
 # govtracker: `make run` sets everything up and serves; `make test` runs the whole suite.
-PYTHON ?= python3
+# The interpreter the virtual environment is made from (PYTHON=... chooses another): the
+# distribution's CPython 3.11 where it has one that can make a virtual environment, else
+# the first python3 on the PATH. Debian builds /usr/bin/python3.11 with profile-guided and
+# link-time optimisation, libpython linked in; pyenv's default build (no
+# --enable-optimizations, a shared libpython) spent 15-25 % more CPU a request on the
+# same code (README, "Performance").
+DISTRIBUTION_PYTHON := /usr/bin/python3.11
+PYTHON ?= $(if $(shell $(DISTRIBUTION_PYTHON) -c 'import venv, ensurepip' 2>/dev/null && echo yes),$(DISTRIBUTION_PYTHON),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
