@@ -5,7 +5,7 @@ Xinjiang, and it needs no map data: each unit has a fixed (column, row) that rou
 its neighbours, the arrangement used by many tile-grid maps of China.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +66,10 @@ NO_DATA = ("band-none", _("nothing due yet"))
 
 @dataclass
 class Tile:
+    """A unit's tile, its figures and words worked out once when it is drawn: the tiles
+    are kept with the scorecards, per language (plans.views.HomeView.tiles), and each of
+    these was read twice or more a tile on every view of the home page."""
+
     code: str
     name: str
     label: str
@@ -74,32 +78,25 @@ class Tile:
     due: int
     delivered: int
     url: str
+    share: float | None = field(init=False)
+    percent: int | None = field(init=False)
+    band: str = field(init=False)
+    description: str = field(init=False)  # what the tile says in words: <title>, link name
 
-    @property
-    def share(self) -> float | None:
-        return None if not self.due else self.delivered / self.due
-
-    @property
-    def percent(self) -> int | None:
-        return whole_percent(self.share)
-
-    @property
-    def description(self) -> str:
-        """What the tile says, in words: its <title>, its link's name."""
-        if not self.due:
-            return f"{self.name}: {NO_DATA[1]}"
+    def __post_init__(self):
+        self.share = None if not self.due else self.delivered / self.due
+        self.percent = whole_percent(self.share)
+        if self.percent is None:
+            self.band = NO_DATA[0]
+            self.description = f"{self.name}: {NO_DATA[1]}"
+            return
+        self.band = next(css for low, high, css, _label in BANDS if low <= self.percent < high)
         figures = gettext("%(delivered)s of %(due)s due delivered (%(share)s%%)") % {
             "delivered": self.delivered,
             "due": self.due,
             "share": self.percent,
         }
-        return f"{self.name}: {figures}"
-
-    @property
-    def band(self) -> str:
-        if self.percent is None:
-            return NO_DATA[0]
-        return next(css for low, high, css, _label in BANDS if low <= self.percent < high)
+        self.description = f"{self.name}: {figures}"
 
 
 def tiles(units, due_counts: dict[str, tuple[int, int]]) -> list[Tile]:
