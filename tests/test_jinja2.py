@@ -43,6 +43,21 @@ def test_counted_phrases_take_the_languages_plural(language, one, many):
         assert render('{{ counted(2, "plans") }}') == many
 
 
+def test_counted_phrases_are_remembered_per_language_and_forgotten_with_the_catalogues(
+    settings,
+):
+    for language, expected in [("en", "3 plans"), ("zh-hant", "3項規劃"), ("en", "3 plans")]:
+        with translation.override(language):
+            assert counted(3, "plans") == expected
+            assert render('{{ counted(3, "plans") }}') == expected
+    with mock.patch.dict("govtracker.jinja2.COUNTED", {"plans": lambda n: "%(counter)s x"}):
+        with translation.override("en"):
+            assert counted(3, "plans") == "3 plans"  # remembered: not worked out again
+        settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # the catalogues changed
+        with translation.override("en"):
+            assert counted(3, "plans") == "3 x"
+
+
 def test_messages_are_translated_in_the_active_language():
     with translation.override("zh-hant"):
         assert render('{{ _("Plans") }}') == "規劃"
