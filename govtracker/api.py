@@ -374,10 +374,13 @@ class APIViewMixin(APIBaseMixin):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.__dict__.get("prepared_list") is not None:
-            cls.filtered_list = PreparedQuery(
-                f"{cls.prepared_list.name}-filtered", cls.filtered_rows
-            )
+        if cls.prepared_list is not None:
+            # Each class its own: a subclass may filter otherwise (and its name keeps the
+            # lists' counts apart, PreparedRows.count_key).
+            name = f"{cls.prepared_list.name}-filtered"
+            if "prepared_list" not in cls.__dict__:
+                name += f":{cls.__module__}.{cls.__qualname__}"
+            cls.filtered_list = PreparedQuery(name, cls.filtered_rows)
 
     def may_prepare(self) -> bool:
         """Whether this request's rows may come from prepared queries (shared by every
