@@ -170,6 +170,35 @@ def test_progress_bars_are_drawn_to_their_figures(browser, site):
     context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 700, 375])
+def test_national_counts_fit_their_scorecard_boxes(browser, site, width):
+    """At national scale a status counts six digits or more (240,418 achieved in the
+    synthetic data): each count, and its label, stays inside its box. The boxes are drawn
+    here with seven-digit counts written in, in every language's longest labels."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for language in LANGUAGES:
+        page.goto(f"{site}/{language}/")
+        page.evaluate(
+            "document.querySelectorAll('.scorecard-item .count')"
+            ".forEach(count => { count.textContent = '1000000'; })"
+        )
+        items = page.locator(".scorecard-item")
+        assert items.count() == 8
+        for index in range(items.count()):
+            item = items.nth(index).bounding_box()
+            for part in (".count", ".badge"):
+                box = items.nth(index).locator(part).bounding_box()
+                assert item["x"] <= box["x"], (language, index, part)
+                assert box["x"] + box["width"] <= item["x"] + item["width"], (
+                    language,
+                    index,
+                    part,
+                )
+        page.screenshot(path=ARTIFACTS / f"{language}-scorecard-{width}.png")
+    context.close()
+
+
 def test_pages_work_without_javascript(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
