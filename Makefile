@@ -3,8 +3,8 @@
 # distribution's CPython 3.11 where it has one that can make a virtual environment, else
 # the first python3 on the PATH. Debian builds /usr/bin/python3.11 with profile-guided and
 # link-time optimisation, libpython linked in; pyenv's default build (no
-# --enable-optimizations, a shared libpython) spent 15-25 % more CPU a request on the
-# same code (README, "Performance").
+# --enable-optimizations, a shared libpython) served 20-30 % fewer requests a second
+# under load on the same code (README, "Performance", Session 26).
 DISTRIBUTION_PYTHON := /usr/bin/python3.11
 PYTHON ?= $(if $(shell $(DISTRIBUTION_PYTHON) -c 'import venv, ensurepip' 2>/dev/null && echo yes),$(DISTRIBUTION_PYTHON),python3)
 VENV := .venv
