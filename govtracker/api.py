@@ -38,7 +38,7 @@ from govtracker.fast_serialization import FastRepresentationMixin
 from govtracker.json_rendering import JSONRenderer
 from govtracker.locking import ConcurrentEditError, VersionConflict, version_etag
 from govtracker.pagination import DataVersionedPaginator
-from govtracker.prepared import PreparedQuery
+from govtracker.prepared import PreparedQuery, parameters_shape
 from govtracker.rendering import rendering_page
 
 # --- Pagination and ordering ---------------------------------------------------------
@@ -402,12 +402,7 @@ class APIViewMixin(APIBaseMixin):
         """This request's filtered or sorted list as `filtered_list`'s rows, or None."""
         if self.filtered_list is None or not self.may_prepare():
             return None
-        params = self.request.query_params
-        filters = tuple(
-            (name, tuple(params.getlist(name)))
-            for name in sorted(params)
-            if name not in self.PREPARED_PARAMS
-        )
+        filters = parameters_shape(self.request.query_params, self.PREPARED_PARAMS)
         return self.filtered_list.list(filters=filters, **self.prepared_shape())
 
     @classmethod

@@ -345,6 +345,17 @@ class PreparedQuery:
             self._statements.clear()
 
 
+def parameters_shape(parameters, leave_out=frozenset()) -> tuple:
+    """A request's parameters (a QueryDict) as a prepared query's shape, those named in
+    `leave_out` left out: ((name, (value, ...)), ...) in the names' order, so that one
+    address, however its parameters are ordered, is one key."""
+    return tuple(
+        (name, tuple(parameters.getlist(name)))
+        for name in sorted(parameters)
+        if name not in leave_out
+    )
+
+
 class PreparedRows:
     """A PreparedQuery's rows for some values, as a ListView and DataVersionedPaginator
     take them: counted (the count kept with the scorecards), sliced (each page its own

@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from govtracker.cache import cached_data
 from govtracker.numbers import whole_percent
 from govtracker.pagination import DataVersionedPaginator
-from govtracker.prepared import PreparedQuery
+from govtracker.prepared import PreparedQuery, parameters_shape
 from govtracker.related import RelatedRows
 from metrics.progress import ACCELERATION_AT, ON_TRACK_AT
 from plans import snapshot, source_data, tilemap
@@ -297,11 +297,7 @@ class PlanListView(BadQueryMixin, ListView):
     def get_queryset(self):
         # The filters as the address gives them (valid, as checked above) are the list's
         # shape: one prepared query per filtered list, its pages each a statement.
-        filters = tuple(
-            (name, tuple(self.request.GET.getlist(name)))
-            for name in sorted(self.request.GET)
-            if name != "page"
-        )
+        filters = parameters_shape(self.request.GET, leave_out={"page"})
         return PLAN_LIST_ROWS.list(filters=filters, as_of=self.as_of)
 
     def get_context_data(self, **kwargs):

@@ -543,3 +543,15 @@ def test_a_list_with_its_own_count_is_counted_by_it(provinces):
     assert counted == [provinces[0].pk]
     assert "ORDER BY" not in queries[-1]["sql"] and "COUNT(" in queries[-1]["sql"]
     assert [p.slug for p in paginator.page(3).object_list] == ["fictional-counted-4"]
+
+
+def test_parameters_shape_is_one_key_per_address_whatever_the_order():
+    from django.http import QueryDict
+
+    from govtracker.prepared import parameters_shape
+
+    one = QueryDict("status=missed&kind=plan&page=2&kind=programme")
+    other = QueryDict("page=3&kind=plan&kind=programme&status=missed")
+    expected = (("kind", ("plan", "programme")), ("status", ("missed",)))
+    assert parameters_shape(one, {"page"}) == parameters_shape(other, {"page"}) == expected
+    assert parameters_shape(one)[1] == ("page", ("2",))
