@@ -95,7 +95,12 @@ class Pagination(pagination.PageNumberPagination):
 class StableOrderingFilter(filters.OrderingFilter):
     """?ordering=… over the fields a view allows (any other term is a 400 naming them, and
     the schema states them), always ending with the primary key so that equal values
-    never swap places between two pages."""
+    never swap places between two pages.
+
+    The key runs in the direction of the first term, as on the pages' lists
+    (plans.filters.PlanOrdering): `-modified` is `modified DESC, id DESC`, which the
+    index on (modified, id) serves read backwards. `modified DESC, id ASC` would need a
+    sort of every row sharing a value, all of them where rows were loaded together."""
 
     def get_ordering(self, request, queryset, view):
         reject_empty(request, [self.ordering_param])
@@ -103,7 +108,7 @@ class StableOrderingFilter(filters.OrderingFilter):
         if not ordering:
             ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
         if not {"pk", "-pk", "id", "-id"} & set(ordering):
-            ordering.append("pk")
+            ordering.append("-pk" if ordering and str(ordering[0]).startswith("-") else "pk")
         return ordering
 
     def remove_invalid_fields(self, queryset, fields, view, request):

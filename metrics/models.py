@@ -137,6 +137,11 @@ class IndicatorTarget(FastLoading, models.Model):
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="indicator_target_not_negative"),
         ]
+        # The API's sorts (?ordering=due_on, value; govtracker.api).
+        indexes = [
+            models.Index(fields=["due_on", "id"], name="target_due_idx"),
+            models.Index(fields=["value", "id"], name="target_value_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} ({self.due_on})"
@@ -229,7 +234,14 @@ class Observation(FastLoading, models.Model):
                 name="observation_fraction_complete",
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "as_of"])]
+        indexes = [
+            models.Index(fields=["indicator", "as_of"]),
+            # The API's sorts (?ordering=as_of, value, created, modified; govtracker.api).
+            models.Index(fields=["as_of", "id"], name="observation_as_of_idx"),
+            models.Index(fields=["value", "id"], name="observation_value_idx"),
+            models.Index(fields=["created", "id"], name="observation_created_idx"),
+            models.Index(fields=["modified", "id"], name="observation_modified_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} — {self.jurisdiction_id} @ {self.as_of}: {self.value}"

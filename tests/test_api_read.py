@@ -270,6 +270,19 @@ def test_plans_ordering_is_stable_and_pages_do_not_overlap(client):
     assert len(seen) == len(set(seen)) == 7
 
 
+def test_a_descending_sort_breaks_its_ties_by_id_descending_too(client):
+    """`-issued_on` is `issued_on DESC, id DESC`: the index on (issued_on, id) read
+    backwards, where `id ASC` would sort every plan sharing a day (govtracker.api)."""
+    jurisdiction = make_jurisdiction()
+    for _ in range(4):
+        make_plan(jurisdiction=jurisdiction, issued_on=datetime.date(2021, 1, 1))
+    rows = client.get("/api/v1/plans/", {"ordering": "-issued_on"}).json()["results"]
+    ids = [row["id"] for row in rows]
+    assert ids == sorted(ids, reverse=True) and len(ids) == 4
+    rows = client.get("/api/v1/plans/", {"ordering": "issued_on"}).json()["results"]
+    assert [row["id"] for row in rows] == sorted(ids)
+
+
 def test_plans_ordering_by_title_descending(client):
     for title in ("虛構乙", "虛構甲", "虛構丙"):
         make_plan(title=title)
