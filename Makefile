@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data messages lint format check clean serve synthetic bench bench-smoke instructions profile
+.PHONY: run test install migrate data messages lint format check clean serve synthetic bench bench-smoke instructions profile survey
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,12 @@ instructions: messages
 profile: messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gt_bench} \
 		$(BIN)/python -m bench.profile $(URLS)
+
+# Every sort, filter and search of the API's lists and the plans page, timed one request at
+# a time: which of them reads every row. E.g. make survey (or URLS="/api/v1/plans/?q=x").
+survey: messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gt_bench} \
+		$(BIN)/python -m bench.survey $(URLS)
 
 # The same script on a tiny SQLite database it builds itself, 1 s per URL: correctness only.
 bench-smoke: messages

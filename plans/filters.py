@@ -377,8 +377,14 @@ class ProgressUpdateFilter(FilterSet):
         )
 
     def filter_published(self, queryset, name, value):
-        published = Q(published_on__isnull=False, published_on__lte=today())
-        return queryset.filter(published if value else ~published)
+        if value:
+            return queryset.filter(published_on__isnull=False, published_on__lte=today())
+        if not getattr(getattr(self.request, "user", None), "is_authenticated", False):
+            # The public reads published updates only (ProgressUpdateQuerySet.visible_to):
+            # none of those is a draft. Asked of the database, "published and not
+            # published" walked all 5,000,000 updates at national scale (9.5 s).
+            return queryset.none()
+        return queryset.filter(Q(published_on__isnull=True) | Q(published_on__gt=today()))
 
     def search(self, queryset, name, value):
         return queryset.filter(search_condition(value, ["narrative", "narrative_en"]))

@@ -783,6 +783,10 @@ class Milestone(FastLoading, RememberedChoiceLabels, VersionedModel):
             models.Index(fields=["position", "id"], name="milestone_position_idx"),
             models.Index(fields=["created", "id"], name="milestone_created_idx"),
             models.Index(fields=["modified", "id"], name="milestone_modified_idx"),
+            # Whether a plan has a milestone due in a year (the plans' ?deadline_year=),
+            # asked of each plan in the list's order: from the index alone, where the
+            # plan's every milestone was read (2023 at national scale: 192 -> 65 ms).
+            models.Index(fields=["plan", "deadline"], name="milestone_plan_deadline_idx"),
         ]
 
     def __str__(self) -> str:
