@@ -50,7 +50,9 @@ PAGES = {
     "/en/about/": 0,
     "/en/feeds/updates/": 2,
     "/en/feeds/plans/p0/": 3,
-    "/en/feeds/jurisdictions/340000/": 4,
+    # The jurisdiction, the codes under it, the snapshot's check (cached in production),
+    # the entries from the newest milestones, their sources.
+    "/en/feeds/jurisdictions/340000/": 5,
 }
 
 

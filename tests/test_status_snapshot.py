@@ -554,6 +554,44 @@ def test_a_jurisdictions_latest_updates_are_read_from_its_milestones_newest(fres
     assert response.context["updates"][0].pk == tomorrow.pk
 
 
+def test_a_jurisdictions_feed_reads_its_milestones_newest_as_its_page_does(fresh, monkeypatch):
+    """The jurisdiction's Atom feed (its plans and its key cities'): from the milestones
+    whose own newest update is newest, the same entries as every update sorted, with more
+    milestones than the feed has entries, a busy milestone, a city's updates among the
+    newest, a scheduled update, and the city's plan moving away."""
+    from plans import feeds
+
+    monkeypatch.setattr(feeds, "FEED_ITEMS", 5)
+    province, plan = fresh["province"], fresh["plan"]
+    city = make_jurisdiction(code="910100", level="key_city", parent=province)
+    city_plan = make_plan(jurisdiction=city)
+    day = datetime.timedelta(days=1)
+    milestones = [make_milestone(plan=plan, deadline=datetime.date(2027, 6, 30)) for _ in range(6)]
+    for index, milestone in enumerate(milestones):
+        make_update(milestone=milestone, published_on=TODAY - (20 + index) * day)
+    busy = milestones[-1]
+    recent = [make_update(milestone=busy, published_on=TODAY - n * day) for n in range(1, 3)]
+    in_the_city = make_milestone(plan=city_plan, deadline=datetime.date(2027, 6, 30))
+    city_update = make_update(milestone=in_the_city, published_on=TODAY)
+    make_update(milestone=milestones[0], published_on=TODAY + day)  # scheduled: not yet
+    feed = feeds.JurisdictionUpdatesFeed()
+
+    def entries() -> list[int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = [u.pk for u in feed.items(province)]
+        assert any('"last_published_on"' in q["sql"] for q in queries.captured_queries)
+        with live():
+            assert [u.pk for u in feed.items(province)] == rows
+        return rows
+
+    rows = entries()
+    assert rows[:3] == [city_update.pk, *(u.pk for u in recent)]
+    assert len(rows) == 5
+    city_plan.jurisdiction = make_jurisdiction(code="990000")  # the city's plan moves away
+    city_plan.save()
+    assert city_update.pk not in entries()
+
+
 def test_publishing_and_unpublishing_refresh_it(fresh):
     child = fresh["children"][1]
     draft = make_update(milestone=child, as_of=datetime.date(2026, 8, 1), published_on=None)
