@@ -385,7 +385,9 @@ class APIViewMixin(APIBaseMixin):
             name = f"{cls.prepared_list.name}-filtered"
             if "prepared_list" not in cls.__dict__:
                 name += f":{cls.__module__}.{cls.__qualname__}"
-            cls.filtered_list = PreparedQuery(name, cls.filtered_rows)
+            # Each address its own statement, its filters' values written into the SQL
+            # (PLAN_LIST_ROWS says why).
+            cls.filtered_list = PreparedQuery(name, cls.filtered_rows, literal=True)
 
     def may_prepare(self) -> bool:
         """Whether this request's rows may come from prepared queries (shared by every

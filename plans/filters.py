@@ -52,7 +52,7 @@ class PlanFilter(FilterSet):
     )
     level = django_filters.ChoiceFilter(
         label=_("Level"),
-        field_name="jurisdiction__level",
+        method="filter_level",
         choices=Jurisdiction.Level.choices,
         empty_label=_("All"),
     )
@@ -126,6 +126,13 @@ class PlanFilter(FilterSet):
         unit = Jurisdiction.objects.filter(code=value).values("pk")[:1]
         within = Jurisdiction.objects.filter(Q(code=value) | Q(parent=Subquery(unit)))
         return queryset.filter(jurisdiction__in=within)
+
+    def filter_level(self, queryset, name, value):
+        # The jurisdictions of the level picked first, by their index: PostgreSQL then
+        # reads their plans from the (jurisdiction, newest first) index and sorts those.
+        # Joined instead, it walked every plan newest first looking for that level's: all
+        # 60,004 at national scale for a level with few plans or none (122 ms -> 0.5 ms).
+        return queryset.filter(jurisdiction__in=Jurisdiction.objects.filter(level=value))
 
     def filter_status(self, queryset, name, value):
         # Newest first, the default order, unless `o` asks for another (it is applied

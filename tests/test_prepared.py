@@ -173,6 +173,35 @@ def test_literal_constants_are_quoted(provinces):
 
 
 @committed
+def test_filtered_lists_write_their_filters_values_into_their_sql(provinces, settings):
+    """The plans page's and the API's filtered lists (PLAN_LIST_ROWS, filtered_list): each
+    address its own statement text on PostgreSQL. As parameters, every `?level=` shared
+    one server-side statement, which PostgreSQL came to plan once for any level: at
+    national scale a level with no plan walked all 60,004 of them."""
+    from plans.views import PLAN_LIST_ROWS
+    from plans.viewsets import PlanViewSet
+
+    settings.PAGE_CACHE = False  # every request rendered
+    make_plan(jurisdiction=provinces[0], slug="fictional-provincial-plan")
+    make_plan(jurisdiction=make_jurisdiction(code="CN", level="national"), slug="fictional-cn")
+    client = Client()
+    for _ in range(3):
+        for level in ("provincial", "national"):
+            assert client.get(f"/api/v1/plans/?level={level}").status_code == 200
+            assert client.get(f"/en/plans/?level={level}").status_code == 200
+    for query in (PLAN_LIST_ROWS, PlanViewSet.filtered_list):
+        assert query.literal
+        statements = [
+            s for s in query._statements.values.values() if isinstance(s, prepared._Statement)
+        ]
+        assert statements, query
+        if connection.vendor == "postgresql":
+            texts = {s.literal_sql for s in statements}
+            assert None not in texts and len(texts) == len(statements)
+            assert any("'national'" in text for text in texts)
+
+
+@committed
 def test_a_committed_write_prepares_anew(provinces, unchecked):
     query = by_code()
     for _ in range(3):
