@@ -321,7 +321,7 @@ class MilestoneFilter(FilterSet):
     plan = slug_filter(_("Plan"), "plan__slug")
     jurisdiction = code_filter(_("Jurisdiction"))
     level = django_filters.ChoiceFilter(
-        label=_("Level"), field_name="plan__jurisdiction__level", choices=Jurisdiction.Level.choices
+        label=_("Level"), method="filter_level", choices=Jurisdiction.Level.choices
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Milestone.Kind.choices)
     status = django_filters.ChoiceFilter(
@@ -350,6 +350,13 @@ class MilestoneFilter(FilterSet):
         return queryset.filter(
             Q(plan__jurisdiction__code=value) | Q(plan__jurisdiction__parent__code=value)
         )
+
+    def filter_level(self, queryset, name, value):
+        # The level's plans picked first, as PlanFilter.filter_level picks its
+        # jurisdictions: joined, a level with few milestones or none had PostgreSQL walk
+        # every milestone in the list's order (58 ms at national scale).
+        plans = Plan.objects.filter(jurisdiction__in=Jurisdiction.objects.filter(level=value))
+        return queryset.filter(plan__in=plans)
 
     def search(self, queryset, name, value):
         return queryset.filter(search_condition(value, ["statement", "statement_en"]))

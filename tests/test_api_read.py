@@ -631,3 +631,20 @@ def test_milestone_status_and_its_inputs(client):
     assert body["inputs"]["tolerance"] == pytest.approx(0.1)
     rows = client.get("/api/v1/milestones/", {"status": "behind", "as_of": "2022-01-01"}).json()
     assert [row["id"] for row in rows["results"]] == [milestone.pk]
+
+
+@pytest.mark.parametrize("level", ["county", "key_city"])
+def test_plans_and_milestones_by_the_level_of_their_jurisdiction(client, level):
+    """`?level=` picks the jurisdictions of the level, then their plans and milestones
+    (plans.filters: filter_level), the jurisdictions of other levels' left out."""
+    province = make_jurisdiction(level="provincial")
+    chosen = make_jurisdiction(level=level, parent=province)
+    plan = make_plan(jurisdiction=chosen)
+    make_milestone(plan=plan)
+    make_milestone(plan=make_plan(jurisdiction=province))
+    plans = client.get("/api/v1/plans/", {"level": level}).json()["results"]
+    assert [row["slug"] for row in plans] == [plan.slug]
+    milestones = client.get("/api/v1/milestones/", {"level": level}).json()["results"]
+    assert {row["plan"].rstrip("/").rsplit("/", 1)[-1] for row in milestones} == {plan.slug}
+    assert len(milestones) == 1
+    assert client.get("/api/v1/plans/", {"level": "national"}).json()["results"] == []
