@@ -10,10 +10,10 @@ of the term, and PostgreSQL combines one index per searched column with a bitmap
 
 A term of fewer than three characters has no trigram to look up (two Chinese characters,
 say): PostgreSQL then plans the search as before. SQLite, the embedded development
-database, has no such index and needs none at its size: the operation does nothing there.
+database, has no such index and needs none at its size: the migration's functions do
+nothing there. The indexes are on expressions, which a model's Meta cannot state for
+both databases, so they live in a migration (`plans/0024`) rather than in the models.
 """
-
-from django.db import migrations
 
 # The columns each list's `q` searches, as plans/filters.py and metrics/filters.py name
 # them; the jurisdictions' (3,000 rows) and indicators' (a dozen) are small enough to read.
@@ -36,37 +36,29 @@ def index_name(table: str, column: str) -> str:
     return f"{table.removeprefix('plans_')}_{column}_trgm"[:63]
 
 
-class AddSearchIndexes(migrations.operations.base.Operation):
-    """Creates the trigram indexes of `SEARCHED` on PostgreSQL (and the pg_trgm
-    extension if it is missing); removes them when unapplied. Elsewhere, nothing."""
+def create_search_indexes(apps, schema_editor) -> None:
+    """The trigram indexes of `SEARCHED` (and the pg_trgm extension if it is missing), on
+    PostgreSQL; elsewhere nothing. For migrations.RunPython."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for table, columns in SEARCHED.items():
+        for column in columns:
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{index_name(table, column)}" ON "{table}" '
+                f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
+            )
+        # The planner weighs an index on an expression by that expression's statistics,
+        # which ANALYZE gathers once the index exists; until then it kept walking the
+        # list's order index (seconds).
+        schema_editor.execute(f'ANALYZE "{table}"')
 
-    reduces_to_sql = False
-    reversible = True
 
-    def state_forwards(self, app_label, state):
-        pass  # no model state: the indexes are on expressions Django does not describe
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for table, columns in SEARCHED.items():
-            for column in columns:
-                schema_editor.execute(
-                    f'CREATE INDEX IF NOT EXISTS "{index_name(table, column)}" ON "{table}" '
-                    f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
-                )
-            # The planner weighs an index on an expression by that expression's
-            # statistics, which ANALYZE gathers once the index exists; until then it kept
-            # walking the list's order index (seconds).
-            schema_editor.execute(f'ANALYZE "{table}"')
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for table, columns in SEARCHED.items():
-            for column in columns:
-                schema_editor.execute(f'DROP INDEX IF EXISTS "{index_name(table, column)}"')
-
-    def describe(self):
-        return "Trigram indexes for the lists' text search (PostgreSQL)"
+def drop_search_indexes(apps, schema_editor) -> None:
+    """The migration unapplied: the indexes removed (the extension left, as others may
+    use it)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table, columns in SEARCHED.items():
+        for column in columns:
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{index_name(table, column)}"')

@@ -147,9 +147,8 @@ class JurisdictionUpdatesFeed(LatestUpdatesFeed):
     def updates(self, obj):
         """The updates of the jurisdiction's plans and of those directly under it. When
         the snapshot is valid for today, only those of the FEED_ITEMS milestones whose
-        own newest update is newest (MilestoneSnapshot.last_published_*, from its index),
-        as the jurisdiction's page picks its latest updates (plans.views.
-        jurisdiction_updates): each of the feed's FEED_ITEMS updates is on one of them.
+        own newest update is newest (MilestoneSnapshot.objects.newest_updated), as the
+        jurisdiction's page picks its latest updates (plans.views.jurisdiction_updates).
         The busiest province at national scale: 28,211 updates walked newest first
         (126 ms) became 50 milestones' updates."""
         published = ProgressUpdate.objects.published()
@@ -157,11 +156,7 @@ class JurisdictionUpdatesFeed(LatestUpdatesFeed):
             return published.within(obj)
         # The few codes as values, as `within` passes the ids (see there why).
         codes = list(Jurisdiction.objects.within(obj).values_list("code", flat=True))
-        newest = (
-            MilestoneSnapshot.objects.filter(
-                jurisdiction_code__in=codes, last_published_ref__isnull=False
-            )
-            .order_by("-last_published_on", "-last_published_ref")
-            .values("milestone_id")[:FEED_ITEMS]
+        newest = MilestoneSnapshot.objects.filter(jurisdiction_code__in=codes).newest_updated(
+            FEED_ITEMS
         )
         return published.filter(milestone__in=newest)

@@ -1192,6 +1192,21 @@ class ProgressUpdate(FastLoading, VersionedModel):
             raise ValidationError(errors)
 
 
+class MilestoneSnapshotQuerySet(models.QuerySet):
+    def newest_updated(self, n: int):
+        """The ids of the `n` of these milestones whose own newest published update is
+        newest (`last_published_*`), a subquery read in order from
+        `msnap_jurisdiction_news_idx` when filtered by jurisdiction code. The `n` newest
+        updates of these milestones are all on them: an update on any other milestone
+        comes after that milestone's own newest, which comes after the newest of each of
+        these `n`."""
+        return (
+            self.filter(last_published_ref__isnull=False)
+            .order_by("-last_published_on", "-last_published_ref")
+            .values("milestone_id")[:n]
+        )
+
+
 class MilestoneSnapshot(FastLoading, models.Model):
     """A milestone's figures as of the snapshot's date, from published updates only: what
     `Milestone.objects.with_status` would derive from its updates (or, for a milestone
@@ -1247,6 +1262,8 @@ class MilestoneSnapshot(FastLoading, models.Model):
     # published update.
     last_published_on = models.DateField("last published on", null=True)
     last_published_ref = models.BigIntegerField("last published update id", null=True)
+
+    objects = MilestoneSnapshotQuerySet.as_manager()
 
     # Derived from the other tables: not part of a backup (govtracker/backup.py). Never
     # shown to visitors or editors, so its names are not translated.

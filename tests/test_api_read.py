@@ -416,6 +416,24 @@ def test_editors_see_drafts_of_their_jurisdictions_only(client):
     assert client.get("/api/v1/updates/", {"published": "false"}).json()["count"] == 1
 
 
+def test_the_publics_unpublished_updates_are_none_without_a_query(client):
+    """The public reads published updates only: `?published=false` is an empty list,
+    answered without asking the database for "published and not published" (9.5 s over
+    5,000,000 updates at national scale); `true` is the published ones."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    published = make_update(published_on=datetime.date(2022, 7, 1))
+    make_update(published_on=None)  # a draft
+    make_update(published_on=datetime.date(2999, 1, 1))  # scheduled
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/updates/", {"published": "false"})
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert not [q for q in queries if "plans_progressupdate" in q["sql"]]
+    rows = client.get("/api/v1/updates/", {"published": "true"}).json()["results"]
+    assert [row["id"] for row in rows] == [published.pk]
+
+
 def test_update_detail_has_milestone_plan_sources_and_author(client):
     from django.contrib.auth.models import User
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from govtracker.search_indexes import AddSearchIndexes
+from govtracker.search_indexes import create_search_indexes, drop_search_indexes
 
 
 class Migration(migrations.Migration):
@@ -12,7 +12,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddSearchIndexes(),
+        # Trigram indexes for ?q= on PostgreSQL (govtracker/search_indexes.py).
+        migrations.RunPython(create_search_indexes, drop_search_indexes),
         migrations.AddIndex(
             model_name='milestone',
             index=models.Index(fields=['plan', 'deadline'], name='milestone_plan_deadline_idx'),
